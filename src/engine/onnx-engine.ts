@@ -1,0 +1,80 @@
+/**
+ * The ONNX Runtime engine (`onnxruntime-node`), the only importer of it. CPU always; CUDA, TensorRT
+ * and WebGPU where the installed runtime has them (the CPU package skips the CUDA download, see
+ * README; the GPU image installs it).
+ */
+import ort from 'onnxruntime-node';
+import type { Engine, EngineTensor, ExecutionProvider } from './engine.js';
+
+/** Options of `createOnnxEngine`. */
+export interface OnnxEngineOptions {
+  /** Path of the .onnx file (external data beside it is found relative to it). */
+  modelPath: string;
+  executionProvider?: ExecutionProvider;
+  /** Threads inside one operator; 0 lets ONNX Runtime choose (one per core). */
+  intraOpThreads?: number;
+  /** Threads across independent operators; 0 lets ONNX Runtime choose. */
+  interOpThreads?: number;
+  /** CUDA/TensorRT device index. */
+  deviceId?: number;
+}
+
+export const ONNX_ENGINE_DEFAULTS: Required<Omit<OnnxEngineOptions, 'modelPath'>> = {
+  executionProvider: 'cpu',
+  intraOpThreads: 0,
+  interOpThreads: 0,
+  deviceId: 0,
+};
+
+/** Loads a model into an ONNX Runtime session. */
+export async function createOnnxEngine(options: OnnxEngineOptions): Promise<Engine> {
+  const o = { ...ONNX_ENGINE_DEFAULTS, ...options };
+  const providers = providerChain(o.executionProvider, o.deviceId);
+  const session = await ort.InferenceSession.create(o.modelPath, {
+    executionProviders: providers,
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: o.intraOpThreads,
+    interOpNumThreads: o.interOpThreads,
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
+  });
+  let closed = false;
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    executionProviders: providers.map((p) => (typeof p === 'string' ? p : p.name) as ExecutionProvider),
+    async run(feeds, fetches) {
+      if (closed) throw new Error('engine is closed');
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        ortFeeds[name] = new ort.Tensor(t.data instanceof Uint8Array ? 'uint8' : 'float32', t.data, t.dims);
+      }
+      const results = await session.run(ortFeeds, fetches as string[]);
+      const out: Record<string, EngineTensor> = {};
+      for (const name of fetches) {
+        const t = results[name] as ort.Tensor;
+        out[name] = { data: t.data as Float32Array | Uint8Array, dims: t.dims };
+      }
+      return out;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await session.release();
+    },
+  };
+}
+
+/** The provider list: the asked-for accelerator first, CPU as the fallback for unsupported nodes. */
+function providerChain(ep: ExecutionProvider, deviceId: number): ort.InferenceSession.ExecutionProviderConfig[] {
+  switch (ep) {
+    case 'cpu':
+      return ['cpu'];
+    case 'cuda':
+      return [{ name: 'cuda', deviceId }, 'cpu'];
+    case 'tensorrt':
+      return [{ name: 'tensorrt', deviceId }, { name: 'cuda', deviceId }, 'cpu'];
+    case 'webgpu':
+      return ['webgpu', 'cpu'];
+  }
+}

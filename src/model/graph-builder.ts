@@ -1,0 +1,349 @@
+/**
+ * The TBGAN generator as an ONNX graph, built from a model package's weights (research/tbgan.md §1).
+ *
+ * Inputs: `z` [N, L] and `labels` [N, labelSize], float32. Outputs (the runtime computes only those
+ * fetched): `uv` [N, 9, R, R] float32, the raw generator output; `texture` [N, R, R, 3] uint8 RGB;
+ * `normals` [N, R, R, 3] uint8, unit normals encoded as (n + 1) / 2; `shape` [N, R, R, 3] float32 XYZ.
+ * Decoding in the graph means less crosses from device to host and the CPU does less.
+ *
+ * DESIGN NOTES
+ * - The fused up-convolution of the official code is TF's `conv2d_transpose` (stride 2, SAME) of the
+ *   3x3 kernel zero-padded to 5x5 and summed over its four shifted 4x4 windows (tbgan.md §1.6). Three
+ *   exactly equivalent ONNX forms exist, selected by `upsample`:
+ *   - `resize-conv`: nearest x2, then a 3x3 conv with the spatially flipped kernel: 36 MACs per input
+ *     pixel and in/out channel pair; the most literal and the most portable;
+ *   - `conv-transpose`: ONNX ConvTranspose with the 4x4 summed kernel: 16 MACs, the official op;
+ *   - `phase`: four 2x2 convs at the input resolution, one per output pixel phase, interleaved with
+ *     DepthToSpace: 16 MACs, with only ordinary convolutions (fast on every runtime).
+ *   All three are checked against the float64 reference in tests; `bench/engine.ts` measures them.
+ * - `fp16`: the input PixelNorm runs in float32 on the float32 inputs, then everything runs in float16
+ *   and the raw output is cast back to float32 before decoding. PixelNorm's epsilon becomes float16's
+ *   smallest subnormal (1e-8 is zero in float16).
+ * - Branch layers are separate tensors, as in the official graph, so PixelNorm in a branch normalises
+ *   over that branch's channels only (tbgan.md §1.4).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Architecture, BRANCHES, type LayerSpec, layerPlan, layerUsed, resolutionLog2 } from './architecture.js';
+import { float32ToFloat16 } from './float16.js';
+import { OnnxGraphWriter } from './onnx-graph.js';
+
+/** Bump when the graph this file builds changes: it is part of the graph cache key. */
+export const GRAPH_BUILDER_VERSION = 1;
+
+/** How the fused up-convolution is expressed (see the design notes). */
+export type UpsampleMode = 'resize-conv' | 'conv-transpose' | 'phase';
+export const UPSAMPLE_MODES: readonly UpsampleMode[] = ['resize-conv', 'conv-transpose', 'phase'];
+
+/** Compute precision; inputs and outputs are always float32 (uint8 for decoded images). */
+export type Precision = 'fp32' | 'fp16';
+
+/** Options of the graph. */
+export interface GraphOptions {
+  precision: Precision;
+  upsample: UpsampleMode;
+}
+
+/** Defaults: fp32, and the up-conv form that measured fastest on CPU (bench/NOTES.md). */
+export const GRAPH_DEFAULTS: Readonly<GraphOptions> = { precision: 'fp32', upsample: 'phase' };
+
+/** The generator's output names. */
+export const GENERATOR_OUTPUTS = ['uv', 'texture', 'normals', 'shape'] as const;
+export type GeneratorOutput = (typeof GENERATOR_OUTPUTS)[number];
+
+/** What the builder needs of a model: architecture, lod and the weights (effective, TBGAN layout). */
+export interface GraphSource {
+  architecture: Architecture;
+  lod: number;
+  readVariable(name: string): Promise<Float32Array>;
+}
+
+const OPSET = 17;
+const FP16_EPSILON = 2 ** -24;
+
+/**
+ * Builds the generator graph. Writes `<dir>/<fileBase>.onnx` plus its external data
+ * `<fileBase>.onnx.data`, streaming weights one tensor at a time; returns the graph path.
+ */
+export async function buildGeneratorGraph(
+  source: GraphSource,
+  options: GraphOptions,
+  dir: string,
+  fileBase: string,
+  /** Also output these activations (after PixelNorm), named by scope, e.g. `4x4/Dense`: for parity tests. */
+  intermediates: readonly string[] = [],
+): Promise<string> {
+  const graphPath = join(dir, `${fileBase}.onnx`);
+  const g = new OnnxGraphWriter(`${graphPath}.data`);
+  const arch = source.architecture;
+  const dt = options.precision === 'fp16' ? 'float16' : 'float32';
+  const R = arch.resolution;
+  const rLog2 = resolutionLog2(arch);
+
+  const floats = (scope: string, dims: number[], values: Float32Array) =>
+    dt === 'float16'
+      ? g.floats(scope, 'float16', dims, float32ToFloat16(values))
+      : g.floats(scope, 'float32', dims, values);
+  const scalar = (scope: string, v: number) => floats(scope, [], new Float32Array([v]));
+  const eps32 = g.floats('const/pixelnorm_eps', 'float32', [], new Float32Array([arch.pixelNormEpsilon]));
+  const epsCompute =
+    dt === 'float16' ? scalar('const/pixelnorm_eps_fp16', Math.max(arch.pixelNormEpsilon, FP16_EPSILON)) : eps32;
+
+  const layers = layerPlan(arch);
+  const layer = (scope: string) => layers.find((l) => l.scope === scope) as LayerSpec;
+
+  // PixelNorm over channels (axis 1): x * rsqrt(mean(x^2) + eps).
+  const pixelNorm = (x: string, scope: string, eps = epsCompute) => {
+    const mean = g.op('ReduceMean', [g.op('Mul', [x, x], {}, scope)], { axes: [1], keepdims: 1 }, scope);
+    return g.op('Div', [x, g.op('Sqrt', [g.op('Add', [mean, eps], {}, scope)], {}, scope)], {}, scope);
+  };
+  const act = (x: string, scope: string) => {
+    const y = pixelNorm(g.op('LeakyRelu', [x], { alpha: { float: arch.leakyReluAlpha } }, scope), scope);
+    if (intermediates.includes(scope)) {
+      const l = layer(scope);
+      const side = 2 ** l.resLog2;
+      g.output(scope, dt === 'float16' ? g.op('Cast', [y], { to: 1 }, scope) : y, 'float32', [
+        'N',
+        l.outChannels,
+        side,
+        side,
+      ]);
+    }
+    return y;
+  };
+
+  const weight = (l: LayerSpec) => source.readVariable(`${l.scope}/weight`);
+  const bias = async (l: LayerSpec) => source.readVariable(`${l.scope}/bias`);
+
+  const conv = async (x: string, l: LayerSpec) => {
+    const k = l.kind === 'to-rgb' ? 1 : 3;
+    const w = toOnnxConvWeight(await weight(l), k, l.inChannels, l.outChannels);
+    const pads = k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0];
+    return g.op(
+      'Conv',
+      [
+        x,
+        floats(`${l.scope}/weight`, [l.outChannels, l.inChannels, k, k], w),
+        floats(`${l.scope}/bias`, [l.outChannels], await bias(l)),
+      ],
+      { kernel_shape: [k, k], pads },
+      l.scope,
+    );
+  };
+
+  const upConv = async (x: string, l: LayerSpec) => {
+    const w = await weight(l);
+    const b = floats(`${l.scope}/bias`, [l.outChannels], await bias(l));
+    const [cin, cout] = [l.inChannels, l.outChannels];
+    if (options.upsample === 'conv-transpose') {
+      const wt = floats(`${l.scope}/weight`, [cin, cout, 4, 4], toConvTransposeWeight(w, cin, cout));
+      return g.op('ConvTranspose', [x, wt, b], { kernel_shape: [4, 4], strides: [2, 2], pads: [1, 1, 1, 1] }, l.scope);
+    }
+    const flipped = toFlippedConvWeight(w, cin, cout);
+    if (options.upsample === 'resize-conv') {
+      const up = nearestUp(x, l.scope);
+      return g.op(
+        'Conv',
+        [up, floats(`${l.scope}/weight`, [cout, cin, 3, 3], flipped), b],
+        { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+        l.scope,
+      );
+    }
+    // phase: output pixel (2i+a, 2j+b) is a 2x2 conv of input rows {i-1, i} (a=0) or {i, i+1} (a=1).
+    const phases: string[] = [];
+    for (const a of [0, 1]) {
+      for (const bb of [0, 1]) {
+        const wp = floats(
+          `${l.scope}/weight_phase${a}${bb}`,
+          [cout, cin, 2, 2],
+          toPhaseWeight(flipped, cin, cout, a, bb),
+        );
+        const pads = [1 - a, 1 - bb, a, bb]; // [top, left, bottom, right]
+        phases.push(g.op('Conv', [x, wp, b], { kernel_shape: [2, 2], pads }, `${l.scope}/phase${a}${bb}`));
+      }
+    }
+    // DepthToSpace DCR reads channel (a*2 + b)*C + c into output pixel (2i+a, 2j+b).
+    return g.op('DepthToSpace', [g.op('Concat', phases, { axis: 1 }, l.scope)], { blocksize: 2, mode: 'DCR' }, l.scope);
+  };
+
+  const scalesX2 = g.floats('const/scales_x2', 'float32', [4], new Float32Array([1, 1, 2, 2]));
+  const nearestUp = (x: string, scope: string) =>
+    g.op(
+      'Resize',
+      [x, '', scalesX2],
+      { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' },
+      scope,
+    );
+
+  // 4x4 block: PixelNorm of concat(z, labels) (in float32), Dense -> [N, C, 4, 4] (NCHW index c*16 + y*4 + x).
+  const z = g.input('z', 'float32', ['N', arch.latentSize]);
+  const labels = g.input('labels', 'float32', ['N', arch.labelSize]);
+  let x = pixelNorm(g.op('Concat', [z, labels], { axis: 1 }, '4x4/concat'), '4x4/PixelNorm', eps32);
+  if (dt === 'float16') x = g.op('Cast', [x], { to: 10 }, 'cast_fp16');
+  const dense = layer('4x4/Dense');
+  x = g.op(
+    'MatMul',
+    [x, floats('4x4/Dense/weight', [dense.inChannels, dense.outChannels * 16], await weight(dense))],
+    {},
+    dense.scope,
+  );
+  x = g.op('Reshape', [x, g.int64s('const/shape_4x4', [-1, dense.outChannels, 4, 4])], {}, dense.scope);
+  x = g.op('Add', [x, floats('4x4/Dense/bias', [1, dense.outChannels, 1, 1], await bias(dense))], {}, dense.scope);
+  x = act(x, dense.scope);
+  x = act(await conv(x, layer('4x4/Conv')), '4x4/Conv');
+
+  // Trunk blocks up to 2^lodSep, then three independent branches (split into equal thirds).
+  let branches: string[] = [];
+  let lod1: string[] = [];
+  for (let r = 3; r <= rLog2; r++) {
+    const px = `${2 ** r}x${2 ** r}`;
+    if (r <= arch.lodSep) {
+      x = act(await upConv(x, layer(`${px}/Conv0_up`)), `${px}/Conv0_up`);
+      x = act(await conv(x, layer(`${px}/Conv1`)), `${px}/Conv1`);
+      continue;
+    }
+    if (branches.length === 0) branches = g.node('Split', [x], { axis: 1 }, 'split_branches', BRANCHES.length);
+    const next: string[] = [];
+    for (const [i, name] of BRANCHES.entries()) {
+      const y = act(await upConv(branches[i] as string, layer(`${px}/${name}/Conv0_up`)), `${px}/${name}/Conv0_up`);
+      next.push(act(await conv(y, layer(`${px}/${name}/Conv1`)), `${px}/${name}/Conv1`));
+    }
+    branches = next;
+    if (r === rLog2 - 1 && source.lod > 0) lod1 = await toRgb(branches, r);
+  }
+  if (rLog2 - 1 === arch.lodSep && source.lod > 0) lod1 = await toRgb([x], arch.lodSep);
+
+  async function toRgb(features: string[], r: number): Promise<string[]> {
+    const lod = rLog2 - r;
+    const used = layers.filter((l) => l.kind === 'to-rgb' && l.lod === lod && layerUsed(l, source.lod));
+    const out: string[] = [];
+    for (const [i, l] of used.entries()) out.push(await conv(features[l.branch === undefined ? 0 : i] as string, l));
+    return out;
+  }
+
+  // ToRGB_lod0 per branch, concat -> [N, 9, R, R]; fade in from ToRGB_lod1 when 0 < lod < 1 (tbgan.md §1.9).
+  let uv = g.op('Concat', await toRgb(branches, rLog2), { axis: 1 }, 'ToRGB_lod0');
+  if (source.lod > 0) {
+    const low = nearestUp(
+      lod1.length === 1 ? (lod1[0] as string) : g.op('Concat', lod1, { axis: 1 }, 'ToRGB_lod1'),
+      'fade',
+    );
+    // lerp(a, b, t) = a + (b - a) * t, as TF's tfutil.lerp
+    uv = g.op(
+      'Add',
+      [uv, g.op('Mul', [g.op('Sub', [low, uv], {}, 'fade'), scalar('const/lod', source.lod)], {}, 'fade')],
+      {},
+      'fade',
+    );
+  }
+  if (dt === 'float16') uv = g.op('Cast', [uv], { to: 1 }, 'cast_fp32');
+  g.output('uv', uv, 'float32', ['N', 9, R, R]);
+
+  // Decoding (float32): slices of the raw output, NHWC for images and meshes.
+  const slice = (c0: number, scope: string) =>
+    g.op(
+      'Slice',
+      [
+        uv,
+        g.int64s(`const/${scope}_start`, [c0]),
+        g.int64s(`const/${scope}_end`, [c0 + 3]),
+        g.int64s('const/axis1', [1]),
+      ],
+      {},
+      scope,
+    );
+  const f32 = (scope: string, v: number) => g.floats(scope, 'float32', [], new Float32Array([v]));
+  const [half255, zero, full] = [f32('const/127.5', 127.5), f32('const/0', 0), f32('const/255', 255)];
+  const toUint8 = (x: string, scope: string) => {
+    // clip(x / 2 + 0.5, 0, 1) * 255 == clip(x * 127.5 + 127.5, 0, 255); rounded half to even, NHWC
+    const y = g.op(
+      'Clip',
+      [g.op('Add', [g.op('Mul', [x, half255], {}, scope), half255], {}, scope), zero, full],
+      {},
+      scope,
+    );
+    return g.op(
+      'Transpose',
+      [g.op('Cast', [g.op('Round', [y], {}, scope)], { to: 2 }, scope)],
+      { perm: [0, 2, 3, 1] },
+      scope,
+    );
+  };
+  g.output('texture', toUint8(slice(0, 'texture'), 'texture'), 'uint8', ['N', R, R, 3]);
+  const n = slice(6, 'normals');
+  const norm = g.op(
+    'Sqrt',
+    [g.op('Add', [g.op('ReduceSumSquare', [n], { axes: [1], keepdims: 1 }, 'normals'), eps32], {}, 'normals')],
+    {},
+    'normals',
+  );
+  g.output('normals', toUint8(g.op('Div', [n, norm], {}, 'normals'), 'normals'), 'uint8', ['N', R, R, 3]);
+  g.output('shape', g.op('Transpose', [slice(3, 'shape')], { perm: [0, 2, 3, 1] }, 'shape'), 'float32', ['N', R, R, 3]);
+
+  const doc = `TBGAN generator ${R}px, ${options.precision}, up-conv ${options.upsample}, lod ${source.lod}, builder v${GRAPH_BUILDER_VERSION}`;
+  await writeFile(graphPath, g.finish('tbgan_generator', OPSET, doc));
+  return graphPath;
+}
+
+/** TF conv weight [k, k, in, out] -> ONNX Conv weight [out, in, k, k]. */
+export function toOnnxConvWeight(w: Float32Array, k: number, cin: number, cout: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let y = 0; y < k; y++)
+    for (let x = 0; x < k; x++)
+      for (let c = 0; c < cin; c++)
+        for (let o = 0; o < cout; o++)
+          out[((o * cin + c) * k + y) * k + x] = w[((y * k + x) * cin + c) * cout + o] as number;
+  return out;
+}
+
+/** Fused up-conv weight [3, 3, out, in] -> ONNX Conv weight [out, in, 3, 3], spatially flipped (tbgan.md §1.6). */
+export function toFlippedConvWeight(w: Float32Array, cin: number, cout: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let y = 0; y < 3; y++)
+    for (let x = 0; x < 3; x++)
+      for (let o = 0; o < cout; o++)
+        for (let c = 0; c < cin; c++)
+          out[((o * cin + c) * 3 + (2 - y)) * 3 + (2 - x)] = w[((y * 3 + x) * cout + o) * cin + c] as number;
+  return out;
+}
+
+/**
+ * Fused up-conv weight [3, 3, out, in] -> ONNX ConvTranspose weight [in, out, 4, 4]: the official kernel,
+ * zero-padded to 5x5 and summed over its four shifted 4x4 windows (TF's `upscale2d_conv2d`).
+ */
+export function toConvTransposeWeight(w: Float32Array, cin: number, cout: number): Float32Array {
+  const out = new Float32Array(16 * cin * cout);
+  const at = (y: number, x: number, o: number, c: number) =>
+    y < 0 || y > 2 || x < 0 || x > 2 ? 0 : (w[((y * 3 + x) * cout + o) * cin + c] as number);
+  for (let ky = 0; ky < 4; ky++)
+    for (let kx = 0; kx < 4; kx++)
+      for (let o = 0; o < cout; o++)
+        for (let c = 0; c < cin; c++) {
+          // padded[i][j] = w[i-1][j-1]; sum of windows [1:,1:], [:-1,1:], [1:,:-1], [:-1,:-1]
+          const v = at(ky, kx, o, c) + at(ky - 1, kx, o, c) + at(ky, kx - 1, o, c) + at(ky - 1, kx - 1, o, c);
+          out[((c * cout + o) * 4 + ky) * 4 + kx] = v;
+        }
+  return out;
+}
+
+/**
+ * One phase of the up-conv as a 2x2 kernel [out, in, 2, 2], from the flipped 3x3 ONNX kernel K.
+ * Nearest x2 then K: output row 2i uses input rows i-1 (tap 0) and i (taps 1, 2); row 2i+1 uses
+ * row i (taps 0, 1) and i+1 (tap 2). Columns likewise.
+ */
+export function toPhaseWeight(k: Float32Array, cin: number, cout: number, a: number, b: number): Float32Array {
+  const groups = (p: number) => (p === 0 ? [[0], [1, 2]] : [[0, 1], [2]]);
+  const rows = groups(a);
+  const cols = groups(b);
+  const out = new Float32Array(4 * cin * cout);
+  for (let o = 0; o < cout; o++)
+    for (let c = 0; c < cin; c++)
+      for (let u = 0; u < 2; u++)
+        for (let v = 0; v < 2; v++) {
+          let s = 0;
+          for (const ky of rows[u] as number[])
+            for (const kx of cols[v] as number[]) s += k[((o * cin + c) * 3 + ky) * 3 + kx] as number;
+          out[((o * cin + c) * 2 + u) * 2 + v] = s;
+        }
+  return out;
+}
