@@ -30,14 +30,24 @@ export const ONNX_ENGINE_DEFAULTS: Required<Omit<OnnxEngineOptions, 'modelPath'>
 export async function createOnnxEngine(options: OnnxEngineOptions): Promise<Engine> {
   const o = { ...ONNX_ENGINE_DEFAULTS, ...options };
   const providers = providerChain(o.executionProvider, o.deviceId);
-  const session = await ort.InferenceSession.create(o.modelPath, {
-    executionProviders: providers,
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: o.intraOpThreads,
-    interOpNumThreads: o.interOpThreads,
-    executionMode: 'sequential',
-    logSeverityLevel: 3,
-  });
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(o.modelPath, {
+      executionProviders: providers,
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: o.intraOpThreads,
+      interOpNumThreads: o.interOpThreads,
+      executionMode: 'sequential',
+      logSeverityLevel: 3,
+    });
+  } catch (e) {
+    if (o.executionProvider === 'cpu') throw e;
+    throw new Error(
+      `execution provider '${o.executionProvider}' is not available in this installation (${(e as Error).message.split('\n')[0]}); ` +
+        `install onnxruntime-node with its GPU providers (README: GPU) or use the cpu provider`,
+      { cause: e },
+    );
+  }
   let closed = false;
   return {
     inputNames: session.inputNames,

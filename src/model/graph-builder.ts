@@ -26,7 +26,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Architecture, BRANCHES, type LayerSpec, layerPlan, layerUsed, resolutionLog2 } from './architecture.js';
 import { float32ToFloat16 } from './float16.js';
-import { OnnxGraphWriter } from './onnx-graph.js';
+import { type ElementType, OnnxGraphWriter } from './onnx-graph.js';
 
 /** Bump when the graph this file builds changes: it is part of the graph cache key. */
 export const GRAPH_BUILDER_VERSION = 1;
@@ -92,13 +92,35 @@ export async function buildGeneratorGraph(
   const layers = layerPlan(arch);
   const layer = (scope: string) => layers.find((l) => l.scope === scope) as LayerSpec;
 
+  // Sum over the channels of [N, C, H, W] with per-channel weights, as a 1x1 convolution to one channel.
+  // Not ReduceMean/ReduceSumSquare: ONNX Runtime reduces the channel axis in another order for N = 1
+  // than for N > 1, so a face's bits would depend on its batch; convolutions run per image, so every
+  // output is independent of the batch it ran in (tested in onnx-engine.test.ts).
+  const channelWeights = new Map<string, string>();
+  const channelSum = (x: string, channels: number, weight: number, type: ElementType, scope: string) => {
+    const key = `${channels}/${weight}/${type}`;
+    let w = channelWeights.get(key);
+    if (w === undefined) {
+      const values = new Float32Array(channels).fill(weight);
+      w =
+        type === 'float16'
+          ? g.floats(`const/channel_sum_${channels}`, 'float16', [1, channels, 1, 1], float32ToFloat16(values))
+          : g.floats(`const/channel_sum_${channels}`, 'float32', [1, channels, 1, 1], values);
+      channelWeights.set(key, w);
+    }
+    return g.op('Conv', [x, w], { kernel_shape: [1, 1] }, scope);
+  };
   // PixelNorm over channels (axis 1): x * rsqrt(mean(x^2) + eps).
-  const pixelNorm = (x: string, scope: string, eps = epsCompute) => {
-    const mean = g.op('ReduceMean', [g.op('Mul', [x, x], {}, scope)], { axes: [1], keepdims: 1 }, scope);
+  const pixelNorm = (x: string, channels: number, scope: string, eps = epsCompute, type: ElementType = dt) => {
+    const mean = channelSum(g.op('Mul', [x, x], {}, scope), channels, 1 / channels, type, scope);
     return g.op('Div', [x, g.op('Sqrt', [g.op('Add', [mean, eps], {}, scope)], {}, scope)], {}, scope);
   };
   const act = (x: string, scope: string) => {
-    const y = pixelNorm(g.op('LeakyRelu', [x], { alpha: { float: arch.leakyReluAlpha } }, scope), scope);
+    const y = pixelNorm(
+      g.op('LeakyRelu', [x], { alpha: { float: arch.leakyReluAlpha } }, scope),
+      layer(scope).outChannels,
+      scope,
+    );
     if (intermediates.includes(scope)) {
       const l = layer(scope);
       const side = 2 ** l.resLog2;
@@ -166,29 +188,39 @@ export async function buildGeneratorGraph(
     return g.op('DepthToSpace', [g.op('Concat', phases, { axis: 1 }, l.scope)], { blocksize: 2, mode: 'DCR' }, l.scope);
   };
 
-  const scalesX2 = g.floats('const/scales_x2', 'float32', [4], new Float32Array([1, 1, 2, 2]));
-  const nearestUp = (x: string, scope: string) =>
-    g.op(
-      'Resize',
-      [x, '', scalesX2],
-      { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' },
-      scope,
-    );
+  let scalesX2: string | undefined; // created on first use: an unused initializer draws a runtime warning
+  const nearestUp = (x: string, scope: string) => {
+    scalesX2 ??= g.floats('const/scales_x2', 'float32', [4], new Float32Array([1, 1, 2, 2]));
+    const attributes = { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+    return g.op('Resize', [x, '', scalesX2], attributes, scope);
+  };
 
   // 4x4 block: PixelNorm of concat(z, labels) (in float32), Dense -> [N, C, 4, 4] (NCHW index c*16 + y*4 + x).
   const z = g.input('z', 'float32', ['N', arch.latentSize]);
   const labels = g.input('labels', 'float32', ['N', arch.labelSize]);
-  let x = pixelNorm(g.op('Concat', [z, labels], { axis: 1 }, '4x4/concat'), '4x4/PixelNorm', eps32);
-  if (dt === 'float16') x = g.op('Cast', [x], { to: 10 }, 'cast_fp16');
   const dense = layer('4x4/Dense');
+  let x = g.op('Concat', [z, labels], { axis: 1 }, '4x4/concat');
+  x = g.op('Reshape', [x, g.int64s('const/shape_dense_in', [-1, dense.inChannels, 1, 1])], {}, '4x4/concat');
+  x = pixelNorm(x, dense.inChannels, '4x4/PixelNorm', eps32, 'float32');
+  if (dt === 'float16') x = g.op('Cast', [x], { to: 10 }, 'cast_fp16');
+  // The Dense runs as a 1x1 Conv on [N, in, 1, 1]: ONNX Runtime's MatMul takes another code path for
+  // one row than for several, so a face's bits would depend on its batch; convolutions are computed
+  // per image, which makes every output independent of the batch it ran in (tested).
+  const units = dense.outChannels * 16;
+  const perChannel = await bias(dense);
+  const denseBias = new Float32Array(units).map((_, j) => perChannel[Math.floor(j / 16)] as number); // index j = c*16 + y*4 + x
+  const denseWeight = floats(
+    '4x4/Dense/weight',
+    [units, dense.inChannels, 1, 1],
+    toOnnxConvWeight(await weight(dense), 1, dense.inChannels, units),
+  );
   x = g.op(
-    'MatMul',
-    [x, floats('4x4/Dense/weight', [dense.inChannels, dense.outChannels * 16], await weight(dense))],
-    {},
+    'Conv',
+    [x, denseWeight, floats('4x4/Dense/bias', [units], denseBias)],
+    { kernel_shape: [1, 1] },
     dense.scope,
   );
   x = g.op('Reshape', [x, g.int64s('const/shape_4x4', [-1, dense.outChannels, 4, 4])], {}, dense.scope);
-  x = g.op('Add', [x, floats('4x4/Dense/bias', [1, dense.outChannels, 1, 1], await bias(dense))], {}, dense.scope);
   x = act(x, dense.scope);
   x = act(await conv(x, layer('4x4/Conv')), '4x4/Conv');
 
@@ -273,7 +305,7 @@ export async function buildGeneratorGraph(
   const n = slice(6, 'normals');
   const norm = g.op(
     'Sqrt',
-    [g.op('Add', [g.op('ReduceSumSquare', [n], { axes: [1], keepdims: 1 }, 'normals'), eps32], {}, 'normals')],
+    [g.op('Add', [channelSum(g.op('Mul', [n, n], {}, 'normals'), 3, 1, 'float32', 'normals'), eps32], {}, 'normals')],
     {},
     'normals',
   );
