@@ -25,6 +25,7 @@ export {
 } from './graph-builder.js';
 export { type CachedGraph, ensureGeneratorGraph, graphCacheKey } from './graph-cache.js';
 export { type InitOptions, initModelPackage } from './init.js';
+export { type Expression, labelVector } from './labels.js';
 export {
   EXPRESSION_NAMES,
   MANIFEST_FORMAT,
