@@ -59,7 +59,7 @@ export interface Batcher<I, O> {
 /** The run-time estimate used before any run has finished. */
 const INITIAL_RUN_MS_ESTIMATE = 1000;
 const RUN_MS_EWMA_ALPHA = 0.2;
-/** Node's setTimeout fires at once for longer delays; longer deadlines re-arm. */
+/** Node's setTimeout fires after 1 ms for longer delays, so far deadlines re-arm in steps. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /** How long a client turned away by a full queue should wait: batches ahead / runners x run time. */
@@ -122,7 +122,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     try {
       call(hooks);
     } catch (e) {
-      process.emitWarning(e instanceof Error ? e : String(e), 'BatcherHookWarning');
+      process.emitWarning(`a batcher hook threw: ${e instanceof Error ? e.message : String(e)}`, 'BatcherHookWarning');
     }
   }
 
