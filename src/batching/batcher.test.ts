@@ -25,14 +25,19 @@ function deferred<T>(): Deferred<T> {
 }
 
 /** A clock that moves only when the test advances it; `advance` fires the timers that fall due, in order. */
-function createFakeClock(): Clock & { advance(ms: number): void; readonly pendingTimers: number } {
+function createFakeClock(): Clock & {
+  advance(ms: number): void;
+  readonly pendingTimers: number;
+  readonly timersSet: number;
+} {
   let nowMs = 1_000;
   let lastId = 0;
   const timers = new Map<number, { atMs: number; callback: () => void }>();
   return {
     now: () => nowMs,
     setTimeout(callback, delayMs) {
-      timers.set(++lastId, { atMs: nowMs + delayMs, callback });
+      const dueInMs = delayMs > 2 ** 31 - 1 ? 1 : delayMs; // as Node's setTimeout does
+      timers.set(++lastId, { atMs: nowMs + dueInMs, callback });
       return lastId;
     },
     clearTimeout: (timer) => timers.delete(timer as number),
@@ -47,6 +52,9 @@ function createFakeClock(): Clock & { advance(ms: number): void; readonly pendin
     },
     get pendingTimers() {
       return timers.size;
+    },
+    get timersSet() {
+      return lastId;
     },
   };
 }
@@ -347,6 +355,22 @@ describe('cancellation and deadlines', () => {
     assert.deepStrictEqual(h.calls, [['a1']]);
   });
 
+  test('re-arms the deadline timer for deadlines beyond what one Node timer can hold', async () => {
+    const clock = createFakeClock();
+    const h = createHarness({ clock });
+    void h.batcher.submit(['a1']); // keeps the runner busy
+    await settle();
+    const b = h.batcher.submit(['b1'], { deadline: clock.now() + 2 ** 31 + 10 });
+    const bRejected = assert.rejects(b, { code: 'DEADLINE_EXCEEDED' });
+    clock.advance(1);
+    assert.equal(clock.timersSet, 1); // not a 1 ms overflow timer that keeps firing
+    clock.advance(2 ** 31 - 1);
+    await settle();
+    assert.deepStrictEqual([h.batcher.queueDepth, clock.pendingTimers], [1, 1]);
+    clock.advance(10);
+    await bRejected;
+  });
+
   test('clears the deadline timer and the abort listener when a request completes', async () => {
     const clock = createFakeClock();
     const h = createHarness({ clock });
@@ -532,5 +556,55 @@ describe('hooks', () => {
     assert.deepStrictEqual(await batcher.submit(['a1']), ['A1']);
     await settle();
     assert.deepStrictEqual(warnings, ['a batcher hook threw: metrics broke', 'a batcher hook threw: metrics broke']);
+  });
+});
+
+describe('invariants under a seeded random workload', () => {
+  test('settles every request exactly once with its own outputs, within the batch and concurrency limits', async () => {
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31; // LCG: the same workload on every run
+      return seed / 2 ** 31;
+    };
+    const limits = { maxBatchSize: 4, maxConcurrentBatches: 2, maxQueueSize: 20, maxDelayMs: 0 };
+    let running = 0;
+    let maxRunning = 0;
+    const sizes: number[] = [];
+    const batcher = createBatcher<string, string>({
+      ...limits,
+      run: async (items) => {
+        sizes.push(items.length);
+        maxRunning = Math.max(maxRunning, ++running);
+        for (let i = Math.floor(random() * 5); i > 0; i--) await settle();
+        running--;
+        if (items.some((x) => x.endsWith('!'))) throw new Error('poisoned');
+        return upper(items);
+      },
+    });
+    const outcomes = Array.from({ length: 200 }, async (_, r) => {
+      for (let i = r + Math.floor(random() * 3); i > 0; i--) await settle(); // about one arrival per turn
+      const poisoned = random() < 0.1;
+      const items = Array.from(
+        { length: 1 + Math.floor(random() * 6) },
+        (_, i) => `r${r}i${i}${poisoned && i === 0 ? '!' : ''}`,
+      );
+      const controller = new AbortController();
+      if (random() < 0.1) setImmediate(() => controller.abort());
+      try {
+        const outputs = await batcher.submit(items, { signal: controller.signal });
+        assert.deepStrictEqual(outputs, upper(items));
+        assert.ok(!poisoned);
+        return 'ok';
+      } catch (e) {
+        return (e as { code?: string }).code ?? (e as Error).message;
+      }
+    });
+    const counts: Record<string, number> = {};
+    for (const outcome of await Promise.all(outcomes)) counts[outcome] = (counts[outcome] ?? 0) + 1;
+    assert.equal(await batcher.drain(1000), true);
+    assert.equal(Math.max(...sizes), limits.maxBatchSize);
+    assert.equal(maxRunning, limits.maxConcurrentBatches);
+    assert.deepStrictEqual(Object.keys(counts).sort(), ['CANCELLED', 'UNAVAILABLE', 'ok', 'poisoned']);
+    assert.deepStrictEqual([batcher.queueDepth, batcher.inFlightBatches], [0, 0]);
   });
 });
