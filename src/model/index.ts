@@ -24,6 +24,7 @@ export {
   type UpsampleMode,
 } from './graph-builder.js';
 export { type CachedGraph, ensureGeneratorGraph, graphCacheKey } from './graph-cache.js';
+export { float16ToFloat32, float32ToFloat16 } from './float16.js';
 export { type InitOptions, initModelPackage } from './init.js';
 export { type Expression, labelVector } from './labels.js';
 export {

@@ -1,0 +1,134 @@
+/**
+ * Composition root: config -> model package -> graph -> engine -> batcher -> encoder pool -> face
+ * service -> HTTP server -> warm-up -> ready; SIGTERM/SIGINT -> drain -> exit 0.
+ */
+import type { Server } from 'node:http';
+import { createBatcher } from './batching/index.js';
+import { createEncodePool } from './codecs/index.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createOnnxEngine } from './engine/index.js';
+import { createHttpApp } from './api/http/app.js';
+import { ModelPackageError } from './errors.js';
+import { ensureGeneratorGraph, graphCacheKey, loadModelPackage } from './model/index.js';
+import { createLogger, createMetrics, type Logger } from './observability/index.js';
+import { createFaceService, createGeneratorRunner } from './service/index.js';
+
+/** A running server and how to stop it. */
+export interface RunningServer {
+  httpPort: number;
+  /** Drains and closes everything; resolves true if all accepted work finished in time. */
+  shutdown(reason: string): Promise<boolean>;
+}
+
+/** Starts the whole service from a configuration. */
+export async function startServer(config: Readonly<Config>, logger: Logger): Promise<RunningServer> {
+  const metrics = createMetrics();
+  const started = performance.now();
+  const pkg = await loadModelPackage(config.model.dir);
+  const graphOptions = { precision: config.model.precision, upsample: config.model.upsample };
+  const graph = await ensureGeneratorGraph(pkg, graphOptions, config.model.cacheDir === '' ? undefined : config.model.cacheDir);
+  const engine = await createOnnxEngine({
+    modelPath: graph.graphPath,
+    executionProvider: config.engine.executionProvider,
+    intraOpThreads: config.engine.intraOpThreads,
+    deviceId: config.engine.deviceId,
+  });
+  const m = pkg.manifest;
+  logger.info(
+    { model: m.name, version: m.version, trained: m.trained, graph: graph.graphPath, built: graph.built, loadMs: Math.round(performance.now() - started) },
+    m.trained ? 'model loaded' : 'model loaded: UNTRAINED weights, it generates noise, not faces',
+  );
+  metrics.modelInfo.set({ name: m.name, version: m.version, trained: String(m.trained), precision: config.model.precision, execution_provider: config.engine.executionProvider }, 1);
+
+  const batcher = createBatcher({
+    ...config.batch,
+    run: createGeneratorRunner(engine, m.architecture),
+    hooks: {
+      onBatch: ({ size, queueWaitMs, runMs }) => {
+        metrics.batchSize.observe(size);
+        metrics.inferenceDuration.observe(runMs / 1000);
+        for (const ms of queueWaitMs) metrics.queueWait.observe(ms / 1000);
+      },
+      onReject: (reason) => metrics.rejections.inc({ reason }),
+      onQueueDepth: (depth) => metrics.queueDepth.set(depth),
+    },
+  });
+  const encoder = createEncodePool({ threads: config.encode.threads });
+  const service = createFaceService({
+    manifest: m,
+    weightsSha256: pkg.weightsSha256,
+    precision: config.model.precision,
+    executionProvider: config.engine.executionProvider,
+    engineIdentity: `${graphCacheKey(pkg, graphOptions)}/${config.engine.executionProvider}`,
+    batcher,
+    encoder,
+    limits: config.limits,
+    metrics,
+    logger,
+  });
+  const app = createHttpApp(service, {
+    metrics,
+    logger,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    defaultTimeoutMs: config.limits.defaultTimeoutMs,
+    maxTimeoutMs: config.limits.maxTimeoutMs,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.requestTimeout = config.limits.maxTimeoutMs + 10_000; // our deadlines answer first, with a 504
+  const address = server.address();
+  const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;
+  logger.info({ port: httpPort, host: config.http.host }, 'http listening');
+  await service.warmUp();
+
+  let stopping: Promise<boolean> | undefined;
+  const shutdown = (reason: string) => {
+    stopping ??= (async () => {
+      logger.info({ reason, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), config.drainTimeoutMs).unref());
+      const finished = await Promise.race([Promise.all([service.drain(config.drainTimeoutMs), closed]).then(([drained]) => drained), timeout]);
+      server.closeAllConnections();
+      await encoder.close();
+      await engine.close();
+      logger.info({ finished }, 'stopped');
+      return finished;
+    })();
+    return stopping;
+  };
+  return { httpPort, shutdown };
+}
+
+async function main(): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(process.env, process.argv.slice(2));
+  } catch (e) {
+    console.error(e instanceof ConfigError ? e.message : e);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  let server: RunningServer;
+  try {
+    server = await startServer(config, logger);
+  } catch (e) {
+    logger.fatal({ err: e }, e instanceof ModelPackageError ? `cannot load the model: ${e.message}` : 'startup failed');
+    process.exit(1);
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.shutdown(signal).then(
+        () => process.exit(0),
+        (e: unknown) => {
+          logger.error({ err: e }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
