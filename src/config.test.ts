@@ -27,11 +27,16 @@ test('environment variables and flags set values; flags win; the result is froze
 test('reports every problem at once, unknown names included', () => {
   assert.throws(
     () =>
-      loadConfig({ TBGAN_HTTP_PORT: '99999', TBGAN_EP: 'tpu', TBGAN_BATCH_MAX_SIZE: '1.5', TBGAN_TYPO: '1', TBGAN_MODEL_DIR: ' ' }, [
-        '--nope',
-        '1',
-        '--grpc-port',
-      ]),
+      loadConfig(
+        {
+          TBGAN_HTTP_PORT: '99999',
+          TBGAN_EP: 'tpu',
+          TBGAN_BATCH_MAX_SIZE: '1.5',
+          TBGAN_TYPO: '1',
+          TBGAN_MODEL_DIR: ' ',
+        },
+        ['--nope', '1', '--grpc-port'],
+      ),
     (e: ConfigError) => {
       assert.ok(e instanceof ConfigError);
       assert.deepEqual(e.problems.sort(), [
@@ -50,7 +55,10 @@ test('reports every problem at once, unknown names included', () => {
 
 test('cross-field rules', () => {
   assert.throws(() => loadConfig({ TBGAN_GRPC_PORT: '8080' }), /must differ from TBGAN_HTTP_PORT/);
-  assert.throws(() => loadConfig({ TBGAN_REQUEST_TIMEOUT_MS: '700000' }), /must not exceed TBGAN_MAX_REQUEST_TIMEOUT_MS/);
+  assert.throws(
+    () => loadConfig({ TBGAN_REQUEST_TIMEOUT_MS: '700000' }),
+    /must not exceed TBGAN_MAX_REQUEST_TIMEOUT_MS/,
+  );
 });
 
 test('every setting has a unique env name, a flag and a path into the defaults', () => {
@@ -59,7 +67,10 @@ test('every setting has a unique env name, a flag and a path into the defaults',
     assert.match(s.env, /^TBGAN_[A-Z0-9_]+$/);
     assert.match(flagName(s.env), /^--[a-z0-9-]+$/);
     const [section, key] = s.path.split('.') as [string, string | undefined];
-    const value = key === undefined ? (DEFAULTS as unknown as Record<string, unknown>)[section] : (DEFAULTS as unknown as Record<string, Record<string, unknown>>)[section]?.[key];
+    const value =
+      key === undefined
+        ? (DEFAULTS as unknown as Record<string, unknown>)[section]
+        : (DEFAULTS as unknown as Record<string, Record<string, unknown>>)[section]?.[key];
     assert.notEqual(value, undefined, s.path);
   }
 });

@@ -45,7 +45,8 @@ const int =
   (min: number, max = Number.MAX_SAFE_INTEGER): Parser =>
   (raw) => {
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer in [${min}, ${max}]`);
+    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+      throw new Error(`must be an integer in [${min}, ${max}]`);
     return n;
   };
 const oneOf =
@@ -63,27 +64,141 @@ const nonEmpty: Parser = (raw) => {
 /** Every setting: environment name -> path in Config, parser and description (the README's table). */
 export const SETTINGS: readonly { env: string; path: string; parse: Parser; unit: string; description: string }[] = [
   { env: 'TBGAN_HTTP_HOST', path: 'http.host', parse: nonEmpty, unit: '', description: 'HTTP listen address' },
-  { env: 'TBGAN_HTTP_PORT', path: 'http.port', parse: int(0, 65535), unit: '', description: 'HTTP port (0: any free port)' },
-  { env: 'TBGAN_HTTP_BODY_LIMIT_BYTES', path: 'http.bodyLimitBytes', parse: int(1024), unit: 'bytes', description: 'largest request body' },
+  {
+    env: 'TBGAN_HTTP_PORT',
+    path: 'http.port',
+    parse: int(0, 65535),
+    unit: '',
+    description: 'HTTP port (0: any free port)',
+  },
+  {
+    env: 'TBGAN_HTTP_BODY_LIMIT_BYTES',
+    path: 'http.bodyLimitBytes',
+    parse: int(1024),
+    unit: 'bytes',
+    description: 'largest request body',
+  },
   { env: 'TBGAN_GRPC_PORT', path: 'grpc.port', parse: int(0, 65535), unit: '', description: 'gRPC port' },
   { env: 'TBGAN_MODEL_DIR', path: 'model.dir', parse: nonEmpty, unit: '', description: 'model package directory' },
-  { env: 'TBGAN_CACHE_DIR', path: 'model.cacheDir', parse: text, unit: '', description: 'built-graph cache (empty: <model>/.cache, or the temp dir if read-only)' },
-  { env: 'TBGAN_PRECISION', path: 'model.precision', parse: oneOf('fp32', 'fp16'), unit: '', description: 'compute precision' },
-  { env: 'TBGAN_UPSAMPLE', path: 'model.upsample', parse: oneOf('phase', 'conv-transpose', 'resize-conv'), unit: '', description: 'form of the fused up-convolution (all exact; speed differs by device)' },
-  { env: 'TBGAN_EP', path: 'engine.executionProvider', parse: oneOf('cpu', 'cuda', 'tensorrt', 'webgpu'), unit: '', description: 'ONNX Runtime execution provider' },
-  { env: 'TBGAN_THREADS', path: 'engine.intraOpThreads', parse: int(0, 1024), unit: 'threads', description: 'threads per operator (0: one per core)' },
-  { env: 'TBGAN_DEVICE_ID', path: 'engine.deviceId', parse: int(0, 64), unit: '', description: 'GPU index for cuda/tensorrt' },
-  { env: 'TBGAN_BATCH_MAX_SIZE', path: 'batch.maxBatchSize', parse: int(1, 1024), unit: 'faces', description: 'faces per engine run' },
-  { env: 'TBGAN_BATCH_MAX_DELAY_MS', path: 'batch.maxDelayMs', parse: int(0, 10_000), unit: 'ms', description: 'how long the oldest queued face waits for a fuller batch' },
-  { env: 'TBGAN_BATCH_MAX_QUEUE', path: 'batch.maxQueueSize', parse: int(1), unit: 'faces', description: 'queued faces before 503 + Retry-After' },
-  { env: 'TBGAN_BATCH_CONCURRENCY', path: 'batch.maxConcurrentBatches', parse: int(1, 16), unit: 'batches', description: 'engine runs in flight at once' },
-  { env: 'TBGAN_MAX_FACES_PER_REQUEST', path: 'limits.maxFacesPerRequest', parse: int(1, 100_000), unit: 'faces', description: 'largest `count` of one request' },
-  { env: 'TBGAN_MAX_INTERPOLATION_STEPS', path: 'limits.maxInterpolationSteps', parse: int(2, 100_000), unit: 'frames', description: 'largest `steps` of one interpolation' },
-  { env: 'TBGAN_REQUEST_TIMEOUT_MS', path: 'limits.defaultTimeoutMs', parse: int(1), unit: 'ms', description: 'deadline of a request that sets none' },
-  { env: 'TBGAN_MAX_REQUEST_TIMEOUT_MS', path: 'limits.maxTimeoutMs', parse: int(1), unit: 'ms', description: 'largest deadline a request may ask for' },
-  { env: 'TBGAN_ENCODE_THREADS', path: 'encode.threads', parse: int(1, 256), unit: 'threads', description: 'worker threads encoding PNG, EXR, NPY, meshes' },
-  { env: 'TBGAN_DRAIN_TIMEOUT_MS', path: 'drainTimeoutMs', parse: int(0), unit: 'ms', description: 'on SIGTERM, how long in-flight work may take before exit' },
-  { env: 'TBGAN_LOG_LEVEL', path: 'logLevel', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), unit: '', description: 'pino log level' },
+  {
+    env: 'TBGAN_CACHE_DIR',
+    path: 'model.cacheDir',
+    parse: text,
+    unit: '',
+    description: 'built-graph cache (empty: <model>/.cache, or the temp dir if read-only)',
+  },
+  {
+    env: 'TBGAN_PRECISION',
+    path: 'model.precision',
+    parse: oneOf('fp32', 'fp16'),
+    unit: '',
+    description: 'compute precision',
+  },
+  {
+    env: 'TBGAN_UPSAMPLE',
+    path: 'model.upsample',
+    parse: oneOf('phase', 'conv-transpose', 'resize-conv'),
+    unit: '',
+    description: 'form of the fused up-convolution (all exact; speed differs by device)',
+  },
+  {
+    env: 'TBGAN_EP',
+    path: 'engine.executionProvider',
+    parse: oneOf('cpu', 'cuda', 'tensorrt', 'webgpu'),
+    unit: '',
+    description: 'ONNX Runtime execution provider',
+  },
+  {
+    env: 'TBGAN_THREADS',
+    path: 'engine.intraOpThreads',
+    parse: int(0, 1024),
+    unit: 'threads',
+    description: 'threads per operator (0: one per core)',
+  },
+  {
+    env: 'TBGAN_DEVICE_ID',
+    path: 'engine.deviceId',
+    parse: int(0, 64),
+    unit: '',
+    description: 'GPU index for cuda/tensorrt',
+  },
+  {
+    env: 'TBGAN_BATCH_MAX_SIZE',
+    path: 'batch.maxBatchSize',
+    parse: int(1, 1024),
+    unit: 'faces',
+    description: 'faces per engine run',
+  },
+  {
+    env: 'TBGAN_BATCH_MAX_DELAY_MS',
+    path: 'batch.maxDelayMs',
+    parse: int(0, 10_000),
+    unit: 'ms',
+    description: 'how long the oldest queued face waits for a fuller batch',
+  },
+  {
+    env: 'TBGAN_BATCH_MAX_QUEUE',
+    path: 'batch.maxQueueSize',
+    parse: int(1),
+    unit: 'faces',
+    description: 'queued faces before 503 + Retry-After',
+  },
+  {
+    env: 'TBGAN_BATCH_CONCURRENCY',
+    path: 'batch.maxConcurrentBatches',
+    parse: int(1, 16),
+    unit: 'batches',
+    description: 'engine runs in flight at once',
+  },
+  {
+    env: 'TBGAN_MAX_FACES_PER_REQUEST',
+    path: 'limits.maxFacesPerRequest',
+    parse: int(1, 100_000),
+    unit: 'faces',
+    description: 'largest `count` of one request',
+  },
+  {
+    env: 'TBGAN_MAX_INTERPOLATION_STEPS',
+    path: 'limits.maxInterpolationSteps',
+    parse: int(2, 100_000),
+    unit: 'frames',
+    description: 'largest `steps` of one interpolation',
+  },
+  {
+    env: 'TBGAN_REQUEST_TIMEOUT_MS',
+    path: 'limits.defaultTimeoutMs',
+    parse: int(1),
+    unit: 'ms',
+    description: 'deadline of a request that sets none',
+  },
+  {
+    env: 'TBGAN_MAX_REQUEST_TIMEOUT_MS',
+    path: 'limits.maxTimeoutMs',
+    parse: int(1),
+    unit: 'ms',
+    description: 'largest deadline a request may ask for',
+  },
+  {
+    env: 'TBGAN_ENCODE_THREADS',
+    path: 'encode.threads',
+    parse: int(1, 256),
+    unit: 'threads',
+    description: 'worker threads encoding PNG, EXR, NPY, meshes',
+  },
+  {
+    env: 'TBGAN_DRAIN_TIMEOUT_MS',
+    path: 'drainTimeoutMs',
+    parse: int(0),
+    unit: 'ms',
+    description: 'on SIGTERM, how long in-flight work may take before exit',
+  },
+  {
+    env: 'TBGAN_LOG_LEVEL',
+    path: 'logLevel',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    unit: '',
+    description: 'pino log level',
+  },
 ];
 
 /** One error listing every configuration problem. */
@@ -96,11 +211,17 @@ export class ConfigError extends Error {
 
 /** `TBGAN_HTTP_PORT` -> `--http-port`. */
 export function flagName(env: string): string {
-  return `--${env.replace(/^TBGAN_/, '').toLowerCase().replaceAll('_', '-')}`;
+  return `--${env
+    .replace(/^TBGAN_/, '')
+    .toLowerCase()
+    .replaceAll('_', '-')}`;
 }
 
 /** Parses the environment and flags (`--name value` or `--name=value`) into a frozen Config. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = []): Readonly<Config> {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[] = [],
+): Readonly<Config> {
   const problems: string[] = [];
   const byEnv = new Map(SETTINGS.map((s) => [s.env, s]));
   const byFlag = new Map(SETTINGS.map((s) => [flagName(s.env), s]));
@@ -112,11 +233,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const setting = byFlag.get(flag);
     if (!setting) {
       problems.push(flag.startsWith('--') ? `${flag}: unknown flag` : `${flag}: unexpected argument`);
-      if (flag.startsWith('--') && inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--')) i++; // its value
+      if (flag.startsWith('--') && inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--'))
+        i++; // its value
       continue;
     }
     const value = inline ?? argv[++i];
@@ -137,8 +261,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
     }
   }
   const c = config as unknown as Config;
-  if (c.limits.defaultTimeoutMs > c.limits.maxTimeoutMs) problems.push('TBGAN_REQUEST_TIMEOUT_MS: must not exceed TBGAN_MAX_REQUEST_TIMEOUT_MS');
-  if (c.http.port !== 0 && c.http.port === c.grpc.port) problems.push('TBGAN_GRPC_PORT: must differ from TBGAN_HTTP_PORT');
+  if (c.limits.defaultTimeoutMs > c.limits.maxTimeoutMs)
+    problems.push('TBGAN_REQUEST_TIMEOUT_MS: must not exceed TBGAN_MAX_REQUEST_TIMEOUT_MS');
+  if (c.http.port !== 0 && c.http.port === c.grpc.port)
+    problems.push('TBGAN_GRPC_PORT: must differ from TBGAN_HTTP_PORT');
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(c);
 }

@@ -3,11 +3,11 @@
  * service -> HTTP server -> warm-up -> ready; SIGTERM/SIGINT -> drain -> exit 0.
  */
 import type { Server } from 'node:http';
+import { createHttpApp } from './api/http/app.js';
 import { createBatcher } from './batching/index.js';
 import { createEncodePool } from './codecs/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { createOnnxEngine } from './engine/index.js';
-import { createHttpApp } from './api/http/app.js';
+import { createOnnxEngine, type Engine } from './engine/index.js';
 import { ModelPackageError } from './errors.js';
 import { ensureGeneratorGraph, graphCacheKey, loadModelPackage } from './model/index.js';
 import { createLogger, createMetrics, type Logger } from './observability/index.js';
@@ -20,25 +20,56 @@ export interface RunningServer {
   shutdown(reason: string): Promise<boolean>;
 }
 
+/** Replaceable parts, for tests: a fake engine stands in for ONNX Runtime in batching and error-path tests. */
+export interface ServerOverrides {
+  createEngine?: (modelPath: string) => Promise<Engine>;
+}
+
 /** Starts the whole service from a configuration. */
-export async function startServer(config: Readonly<Config>, logger: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: Readonly<Config>,
+  logger: Logger,
+  overrides: ServerOverrides = {},
+): Promise<RunningServer> {
   const metrics = createMetrics();
   const started = performance.now();
   const pkg = await loadModelPackage(config.model.dir);
   const graphOptions = { precision: config.model.precision, upsample: config.model.upsample };
-  const graph = await ensureGeneratorGraph(pkg, graphOptions, config.model.cacheDir === '' ? undefined : config.model.cacheDir);
-  const engine = await createOnnxEngine({
-    modelPath: graph.graphPath,
-    executionProvider: config.engine.executionProvider,
-    intraOpThreads: config.engine.intraOpThreads,
-    deviceId: config.engine.deviceId,
-  });
+  const graph = await ensureGeneratorGraph(
+    pkg,
+    graphOptions,
+    config.model.cacheDir === '' ? undefined : config.model.cacheDir,
+  );
+  const engine = overrides.createEngine
+    ? await overrides.createEngine(graph.graphPath)
+    : await createOnnxEngine({
+        modelPath: graph.graphPath,
+        executionProvider: config.engine.executionProvider,
+        intraOpThreads: config.engine.intraOpThreads,
+        deviceId: config.engine.deviceId,
+      });
   const m = pkg.manifest;
   logger.info(
-    { model: m.name, version: m.version, trained: m.trained, graph: graph.graphPath, built: graph.built, loadMs: Math.round(performance.now() - started) },
+    {
+      model: m.name,
+      version: m.version,
+      trained: m.trained,
+      graph: graph.graphPath,
+      built: graph.built,
+      loadMs: Math.round(performance.now() - started),
+    },
     m.trained ? 'model loaded' : 'model loaded: UNTRAINED weights, it generates noise, not faces',
   );
-  metrics.modelInfo.set({ name: m.name, version: m.version, trained: String(m.trained), precision: config.model.precision, execution_provider: config.engine.executionProvider }, 1);
+  metrics.modelInfo.set(
+    {
+      name: m.name,
+      version: m.version,
+      trained: String(m.trained),
+      precision: config.model.precision,
+      execution_provider: config.engine.executionProvider,
+    },
+    1,
+  );
 
   const batcher = createBatcher({
     ...config.batch,
@@ -83,14 +114,23 @@ export async function startServer(config: Readonly<Config>, logger: Logger): Pro
   logger.info({ port: httpPort, host: config.http.host }, 'http listening');
   await service.warmUp();
 
+  // Drain (research/serving.md §A.5): readiness turns 503 and new work is refused with 503 +
+  // Retry-After while the listener stays open (clients and probes get an answer, not a refused
+  // connection); accepted work finishes; then the listener closes, waiting for responses in flight.
   let stopping: Promise<boolean> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
+      const deadline = Date.now() + config.drainTimeoutMs;
       logger.info({ reason, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down');
+      const drained = await service.drain(config.drainTimeoutMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), config.drainTimeoutMs).unref());
-      const finished = await Promise.race([Promise.all([service.drain(config.drainTimeoutMs), closed]).then(([drained]) => drained), timeout]);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+      });
+      const finished = drained && (await Promise.race([closed.then(() => true), timeout]));
+      clearTimeout(timer);
       server.closeAllConnections();
       await encoder.close();
       await engine.close();

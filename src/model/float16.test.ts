@@ -29,8 +29,8 @@ test('every finite binary16 value survives a round trip through float32', () => 
   const all = new Uint16Array(65536).map((_, i) => i);
   const back = float32ToFloat16(float16ToFloat32(all));
   for (let i = 0; i < 65536; i++) {
-    const isNaN = (i & 0x7c00) === 0x7c00 && (i & 0x3ff) !== 0;
-    if (!isNaN) assert.equal(back[i], i, `bits ${i.toString(16)}`);
+    const nan = (i & 0x7c00) === 0x7c00 && (i & 0x3ff) !== 0;
+    if (!nan) assert.equal(back[i], i, `bits ${i.toString(16)}`);
   }
 });
 

@@ -11,6 +11,7 @@ export {
   variablePlan,
   weightScale,
 } from './architecture.js';
+export { float16ToFloat32, float32ToFloat16 } from './float16.js';
 export {
   buildGeneratorGraph,
   GENERATOR_OUTPUTS,
@@ -24,7 +25,6 @@ export {
   type UpsampleMode,
 } from './graph-builder.js';
 export { type CachedGraph, ensureGeneratorGraph, graphCacheKey } from './graph-cache.js';
-export { float16ToFloat32, float32ToFloat16 } from './float16.js';
 export { type InitOptions, initModelPackage } from './init.js';
 export { type Expression, labelVector } from './labels.js';
 export {

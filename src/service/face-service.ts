@@ -11,7 +11,7 @@ import { type Expression, GENERATOR_OUTPUTS, labelVector, latentFromSeed, type M
 import type { Logger, Metrics } from '../observability/index.js';
 import type { FaceItem } from './generator-runner.js';
 import { interpolateLabel, interpolateLatent } from './interpolation.js';
-import { artifactJob, engineOutputFor, FORMATS_BY_OUTPUT, type FaceMaps } from './outputs.js';
+import { artifactJob, engineOutputFor, type FaceMaps, FORMATS_BY_OUTPUT } from './outputs.js';
 import type { Artifact, FaceResult, GenerateRequest, InterpolateRequest, ModelInfo, OutputRequest } from './types.js';
 import { type RequestLimits, validateGenerate, validateInterpolate, validateOutputs } from './validate.js';
 
@@ -57,7 +57,13 @@ export interface FaceService {
   generate(request: GenerateRequest, options?: CallOptions): Promise<FaceResult[]>;
   interpolate(request: InterpolateRequest, options?: CallOptions): Promise<FaceResult[]>;
   /** The strong ETag of one artifact of one seed, known before generating it. */
-  artifactEtag(seed: number, output: OutputRequest, expression: Expression | undefined, intensity: number | undefined, truncation: number | undefined): string;
+  artifactEtag(
+    seed: number,
+    output: OutputRequest,
+    expression: Expression | undefined,
+    intensity: number | undefined,
+    truncation: number | undefined,
+  ): string;
   /** A zip archive of named files (for bulk responses). */
   zip(entries: { name: string; data: Uint8Array }[]): Promise<Uint8Array>;
   /** Stops admission (not ready), finishes accepted work: true when everything finished in time. */
@@ -92,7 +98,10 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
   const admit = () => {
     if (state === 'ready') return;
     metrics.rejections.inc({ reason: state === 'starting' ? 'not_ready' : 'draining' });
-    throw new UnavailableError(state === 'starting' ? 'the model is still loading' : 'the server is shutting down', state === 'starting' ? 1000 : 0);
+    throw new UnavailableError(
+      state === 'starting' ? 'the model is still loading' : 'the server is shutting down',
+      state === 'starting' ? 1000 : 0,
+    );
   };
 
   /** Runs faces through the batcher and encodes their artifacts. */
@@ -137,7 +146,10 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
       const fetches = new Set(GENERATOR_OUTPUTS);
       const label = labelVector(manifest.labels, undefined);
       await batcher.submit([{ z: latentFromSeed(0, arch.latentSize), label, fetches }]);
-      await encodeArtifact({ output: 'texture', format: 'png' }, { texture: new Uint8Array(arch.resolution * arch.resolution * 3) });
+      await encodeArtifact(
+        { output: 'texture', format: 'png' },
+        { texture: new Uint8Array(arch.resolution * arch.resolution * 3) },
+      );
       state = 'ready';
       metrics.ready.set(1);
       log.info({ warmUpMs: Math.round(performance.now() - start) }, 'ready');
@@ -171,7 +183,11 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
       const b = end(request.to, 'to');
       const faces = Array.from({ length: request.steps }, (_, i) => {
         const t = i / (request.steps - 1);
-        return { z: scaled(interpolateLatent(a.z, b.z, t, request.method), truncation), label: interpolateLabel(a.label, b.label, t), truncation };
+        return {
+          z: scaled(interpolateLatent(a.z, b.z, t, request.method), truncation),
+          label: interpolateLabel(a.label, b.label, t),
+          truncation,
+        };
       });
       return run(faces, request.outputs, options);
     },
@@ -179,7 +195,17 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
     artifactEtag(seed, output, expression, intensity, truncation) {
       validateOutputs([output]);
       const label = Array.from(labelVector(manifest.labels, expression, intensity));
-      const key = JSON.stringify([ARTIFACT_VERSION, manifest.name, manifest.version, deps.engineIdentity, seed, output.output, output.format, label, truncation ?? 1]);
+      const key = JSON.stringify([
+        ARTIFACT_VERSION,
+        manifest.name,
+        manifest.version,
+        deps.engineIdentity,
+        seed,
+        output.output,
+        output.format,
+        label,
+        truncation ?? 1,
+      ]);
       return `"${createHash('sha256').update(key).digest('base64url')}"`;
     },
 

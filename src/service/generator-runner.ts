@@ -30,7 +30,9 @@ export function createGeneratorRunner(engine: Engine, arch: Architecture): (item
       labels.set(item.label, i * K);
       for (const f of item.fetches) fetches.add(f);
     });
-    const out = await engine.run({ z: { data: z, dims: [n, L] }, labels: { data: labels, dims: [n, K] } }, [...fetches]);
+    const out = await engine.run({ z: { data: z, dims: [n, L] }, labels: { data: labels, dims: [n, K] } }, [
+      ...fetches,
+    ]);
     return items.map((item, i) => {
       const maps: FaceMaps = {};
       for (const name of item.fetches) {

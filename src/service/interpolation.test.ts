@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { interpolateLabel, interpolateLatent } from './interpolation.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, eps = 1e-6) =>
-  assert.ok(Array.from(a).every((v, i) => Math.abs(v - (b[i] as number)) < eps), `${Array.from(a)} vs ${Array.from(b)}`);
+  assert.ok(
+    Array.from(a).every((v, i) => Math.abs(v - (b[i] as number)) < eps),
+    `${Array.from(a)} vs ${Array.from(b)}`,
+  );
 
 test('slerp keeps the ends, follows the great circle and falls back to lerp for parallel vectors', () => {
   const a = new Float32Array([1, 0]);

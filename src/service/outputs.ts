@@ -22,7 +22,12 @@ export const FORMATS_BY_OUTPUT: Readonly<Record<OutputKind, readonly OutputForma
 };
 
 /** The format used when a request names an output without one. */
-export const DEFAULT_FORMAT: Readonly<Record<OutputKind, OutputFormat>> = { texture: 'png', normals: 'png', shape: 'npy', uv: 'npy' };
+export const DEFAULT_FORMAT: Readonly<Record<OutputKind, OutputFormat>> = {
+  texture: 'png',
+  normals: 'png',
+  shape: 'npy',
+  uv: 'npy',
+};
 
 const MEDIA: Record<OutputFormat, { mediaType: string; extension: string }> = {
   png: { mediaType: 'image/png', extension: 'png' },
@@ -50,10 +55,20 @@ export type FaceMaps = Partial<{ texture: Uint8Array; normals: Uint8Array; shape
 export type ArtifactInfo = Omit<Artifact, 'bytes'>;
 
 /** The encoding job and description of one artifact of one face. */
-export function artifactJob(o: OutputRequest, maps: FaceMaps, resolution: number): { job: EncodeJob; info: ArtifactInfo } {
+export function artifactJob(
+  o: OutputRequest,
+  maps: FaceMaps,
+  resolution: number,
+): { job: EncodeJob; info: ArtifactInfo } {
   const R = resolution;
   const media = MEDIA[o.format];
-  const info = (shape: number[], dtype: Artifact['dtype']): ArtifactInfo => ({ output: o.output, format: o.format, ...media, shape, dtype });
+  const info = (shape: number[], dtype: Artifact['dtype']): ArtifactInfo => ({
+    output: o.output,
+    format: o.format,
+    ...media,
+    shape,
+    dtype,
+  });
   const need = <T>(value: T | undefined, name: string): T => {
     if (value === undefined) throw new Error(`generator output '${name}' missing for ${o.output}.${o.format}`);
     return value;
@@ -62,7 +77,10 @@ export function artifactJob(o: OutputRequest, maps: FaceMaps, resolution: number
     const uv = need(maps.uv, 'uv');
     return o.format === 'npy'
       ? { job: { kind: 'npy', data: uv, shape: [9, R, R], dtype: '<f4' }, info: info([9, R, R], 'float32') }
-      : { job: { kind: 'npy', data: float32ToFloat16(uv), shape: [9, R, R], dtype: '<f2' }, info: info([9, R, R], 'float16') };
+      : {
+          job: { kind: 'npy', data: float32ToFloat16(uv), shape: [9, R, R], dtype: '<f2' },
+          info: info([9, R, R], 'float16'),
+        };
   }
   const hwc = [R, R, 3];
   if ((o.output === 'texture' || o.output === 'normals') && (o.format === 'png' || o.format === 'npy')) {
@@ -77,13 +95,34 @@ export function artifactJob(o: OutputRequest, maps: FaceMaps, resolution: number
   const unit = (v: number) => Math.min(1, Math.max(0, o.output === 'texture' ? v : (v + 1) / 2));
   switch (o.format) {
     case 'png':
-      return { job: { kind: 'png', pixels: Uint8Array.from(values, (v) => Math.round(unit(v) * 255)), width: R, height: R, channels: 3 }, info: info(hwc, 'uint8') };
+      return {
+        job: {
+          kind: 'png',
+          pixels: Uint8Array.from(values, (v) => Math.round(unit(v) * 255)),
+          width: R,
+          height: R,
+          channels: 3,
+        },
+        info: info(hwc, 'uint8'),
+      };
     case 'png16':
-      return { job: { kind: 'png', pixels: Uint16Array.from(values, (v) => Math.round(unit(v) * 65535)), width: R, height: R, channels: 3 }, info: info(hwc, 'uint16') };
+      return {
+        job: {
+          kind: 'png',
+          pixels: Uint16Array.from(values, (v) => Math.round(unit(v) * 65535)),
+          width: R,
+          height: R,
+          channels: 3,
+        },
+        info: info(hwc, 'uint16'),
+      };
     case 'npy':
       return { job: { kind: 'npy', data: values, shape: hwc, dtype: '<f4' }, info: info(hwc, 'float32') };
     case 'npy-f16':
-      return { job: { kind: 'npy', data: float32ToFloat16(values), shape: hwc, dtype: '<f2' }, info: info(hwc, 'float16') };
+      return {
+        job: { kind: 'npy', data: float32ToFloat16(values), shape: hwc, dtype: '<f2' },
+        info: info(hwc, 'float16'),
+      };
     case 'exr':
       return { job: { kind: 'exr', data: values, width: R, height: R, channels: 3 }, info: info(hwc, 'float32') };
   }

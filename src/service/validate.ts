@@ -5,7 +5,13 @@
 import { ServiceError } from '../errors.js';
 import { isSeed } from '../model/index.js';
 import { FORMATS_BY_OUTPUT } from './outputs.js';
-import { type GenerateRequest, type InterpolateRequest, OUTPUT_FORMATS, OUTPUT_KINDS, type OutputRequest } from './types.js';
+import {
+  type GenerateRequest,
+  type InterpolateRequest,
+  OUTPUT_FORMATS,
+  OUTPUT_KINDS,
+  type OutputRequest,
+} from './types.js';
 
 /** Limits that requests are checked against. */
 export interface RequestLimits {
@@ -25,8 +31,9 @@ export function validateGenerate(r: GenerateRequest, limits: RequestLimits, late
   } else if ('seed' in r.source) {
     if (!isSeed(r.source.seed)) throw invalid('seed', 'must be an integer in [0, 4294967295]');
   } else {
-    if (r.source.latents.length !== r.count) throw invalid('latents', `needs one latent per face: ${r.count} expected, ${r.source.latents.length} given`);
-    r.source.latents.forEach((latent, i) => validateLatent(latent, latentSize, `latents[${i}]`));
+    if (r.source.latents.length !== r.count)
+      throw invalid('latents', `needs one latent per face: ${r.count} expected, ${r.source.latents.length} given`);
+    for (const [i, latent] of r.source.latents.entries()) validateLatent(latent, latentSize, `latents[${i}]`);
   }
   validateTruncation(r.truncation);
   validateOutputs(r.outputs);
@@ -49,7 +56,8 @@ export function validateInterpolate(r: InterpolateRequest, limits: RequestLimits
 }
 
 function validateLatent(latent: readonly number[], latentSize: number, field: string): void {
-  if (latent.length !== latentSize) throw invalid(field, `must have ${latentSize} numbers (this model's latent size), has ${latent.length}`);
+  if (latent.length !== latentSize)
+    throw invalid(field, `must have ${latentSize} numbers (this model's latent size), has ${latent.length}`);
   const bad = latent.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
   if (bad >= 0) throw invalid(`${field}[${bad}]`, 'must be a finite number');
 }
@@ -72,7 +80,10 @@ export function validateOutputs(outputs: readonly OutputRequest[]): void {
       throw invalid(`outputs[${i}].format`, `unknown format '${o.format}'; one of ${OUTPUT_FORMATS.join(', ')}`);
     }
     if (!FORMATS_BY_OUTPUT[o.output].includes(o.format)) {
-      throw invalid(`outputs[${i}].format`, `${o.output} comes as ${FORMATS_BY_OUTPUT[o.output].join(', ')}, not ${o.format}`);
+      throw invalid(
+        `outputs[${i}].format`,
+        `${o.output} comes as ${FORMATS_BY_OUTPUT[o.output].join(', ')}, not ${o.format}`,
+      );
     }
     const key = `${o.output}.${o.format}`;
     if (seen.has(key)) throw invalid(`outputs[${i}]`, `${key} is requested twice`);

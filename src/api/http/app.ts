@@ -6,10 +6,22 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ServiceError } from '../../errors.js';
 import type { Logger, Metrics } from '../../observability/index.js';
-import { type CallOptions, type FaceService, formatMedia, type OutputFormat, type OutputRequest } from '../../service/index.js';
+import {
+  type CallOptions,
+  type FaceService,
+  formatMedia,
+  type OutputFormat,
+  type OutputRequest,
+} from '../../service/index.js';
 import { errorHandler, sendProblem } from './problems.js';
 import { sendFaces } from './responses.js';
-import { isOutputKind, parseExpressionQuery, parseGenerateBody, parseInterpolateBody, parseNumberQuery } from './schemas.js';
+import {
+  isOutputKind,
+  parseExpressionQuery,
+  parseGenerateBody,
+  parseInterpolateBody,
+  parseNumberQuery,
+} from './schemas.js';
 
 /** What the HTTP app needs besides the service. */
 export interface HttpAppDeps {
@@ -23,7 +35,11 @@ export interface HttpAppDeps {
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-const EXTENSION_FORMATS: Record<string, OutputFormat[]> = { png: ['png', 'png16'], npy: ['npy', 'npy-f16'], exr: ['exr'] };
+const EXTENSION_FORMATS: Record<string, OutputFormat[]> = {
+  png: ['png', 'png16'],
+  npy: ['npy', 'npy-f16'],
+  exr: ['exr'],
+};
 const ARTIFACT_QUERY = new Set(['expression', 'intensity', 'truncation', 'format']);
 
 /** Creates the express app serving `service`. */
@@ -42,7 +58,11 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
     res.on('finish', () => {
       const route = res.locals.route as string;
       end({ protocol: 'http', route });
-      metrics.requests.inc({ protocol: 'http', route, code: (res.locals.code as string | undefined) ?? (res.statusCode < 400 ? 'OK' : String(res.statusCode)) });
+      metrics.requests.inc({
+        protocol: 'http',
+        route,
+        code: (res.locals.code as string | undefined) ?? (res.statusCode < 400 ? 'OK' : String(res.statusCode)),
+      });
     });
     next();
   });
@@ -59,8 +79,15 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
     res.status(service.state === 'ready' ? 200 : 503).json({ ready: service.state === 'ready', state: service.state });
   });
   app.get('/v2/models/:name/ready', route('health'), (req, res) => {
-    if (req.params.name !== service.model.name) throw new ServiceError('NOT_FOUND', `no model named '${req.params.name}'; this server serves '${service.model.name}'`, { field: 'name' });
-    res.status(service.state === 'ready' ? 200 : 503).json({ name: service.model.name, ready: service.state === 'ready' });
+    if (req.params.name !== service.model.name)
+      throw new ServiceError(
+        'NOT_FOUND',
+        `no model named '${req.params.name}'; this server serves '${service.model.name}'`,
+        { field: 'name' },
+      );
+    res
+      .status(service.state === 'ready' ? 200 : 503)
+      .json({ name: service.model.name, ready: service.state === 'ready' });
   });
   app.get('/v1/model', route('model'), (_req, res) => {
     res.json(service.model);
@@ -72,7 +99,11 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
   const json = express.json({ limit: deps.bodyLimitBytes, strict: true });
   const requireJson = (req: Request, _res: Response, next: NextFunction) => {
     if (!req.is('application/json')) {
-      throw new ServiceError('INVALID_ARGUMENT', `Content-Type must be application/json, got '${req.get('content-type') ?? 'none'}'`, { field: '(headers).content-type' });
+      throw new ServiceError(
+        'INVALID_ARGUMENT',
+        `Content-Type must be application/json, got '${req.get('content-type') ?? 'none'}'`,
+        { field: '(headers).content-type' },
+      );
     }
     next();
   };
@@ -92,10 +123,16 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
   // One artifact of one seed: byte-identical on every call, so cacheable forever (strong ETag, 304).
   app.get('/v1/faces/:seed/:file', route('artifact'), async (req, res) => {
     const unknown = Object.keys(req.query).find((k) => !ARTIFACT_QUERY.has(k));
-    if (unknown !== undefined) throw new ServiceError('INVALID_ARGUMENT', `unknown query parameter; allowed: ${[...ARTIFACT_QUERY].join(', ')}`, { field: unknown });
+    if (unknown !== undefined)
+      throw new ServiceError(
+        'INVALID_ARGUMENT',
+        `unknown query parameter; allowed: ${[...ARTIFACT_QUERY].join(', ')}`,
+        { field: unknown },
+      );
     const seedText = req.params.seed as string;
     const seed = /^\d{1,10}$/.test(seedText) ? Number(seedText) : Number.NaN;
-    if (!(seed >= 0 && seed < 2 ** 32)) throw new ServiceError('INVALID_ARGUMENT', 'must be an integer in [0, 4294967295]', { field: 'seed' });
+    if (!(seed >= 0 && seed < 2 ** 32))
+      throw new ServiceError('INVALID_ARGUMENT', 'must be an integer in [0, 4294967295]', { field: 'seed' });
     const output = parseArtifactFile(req.params.file as string, req.query.format);
     const expression = parseExpressionQuery(req.query.expression);
     const intensity = parseNumberQuery(req.query.intensity, 'intensity');
@@ -107,11 +144,20 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
       res.status(304).end();
       return;
     }
-    const request = { count: 1, source: { seed }, outputs: [output], ...(expression !== undefined && { expression }), ...(intensity !== undefined && { intensity }), ...(truncation !== undefined && { truncation }) };
+    const request = {
+      count: 1,
+      source: { seed },
+      outputs: [output],
+      ...(expression !== undefined && { expression }),
+      ...(intensity !== undefined && { intensity }),
+      ...(truncation !== undefined && { truncation }),
+    };
     const [face] = await service.generate(request, callOptions(req, res, undefined));
     const artifact = face?.artifacts[0];
     if (!artifact) throw new Error('generate returned no artifact');
-    res.type(artifact.mediaType).send(Buffer.from(artifact.bytes.buffer, artifact.bytes.byteOffset, artifact.bytes.byteLength));
+    res
+      .type(artifact.mediaType)
+      .send(Buffer.from(artifact.bytes.buffer, artifact.bytes.byteOffset, artifact.bytes.byteLength));
   });
 
   app.use((req, res) => {
@@ -151,14 +197,25 @@ function parseArtifactFile(file: string, formatQuery: unknown): OutputRequest {
   const dot = file.indexOf('.');
   const name = dot < 0 ? file : file.slice(0, dot);
   const ext = dot < 0 ? '' : file.slice(dot + 1);
-  if (!isOutputKind(name)) throw new ServiceError('INVALID_ARGUMENT', `unknown output '${name}'; one of texture, normals, shape, uv`, { field: 'output' });
+  if (!isOutputKind(name))
+    throw new ServiceError('INVALID_ARGUMENT', `unknown output '${name}'; one of texture, normals, shape, uv`, {
+      field: 'output',
+    });
   const formats = EXTENSION_FORMATS[ext];
-  if (formats === undefined) throw new ServiceError('INVALID_ARGUMENT', `unknown extension '${ext}'; one of png, npy, exr`, { field: 'extension' });
+  if (formats === undefined)
+    throw new ServiceError('INVALID_ARGUMENT', `unknown extension '${ext}'; one of png, npy, exr`, {
+      field: 'extension',
+    });
   if (formatQuery === undefined) return { output: name, format: formats[0] as OutputFormat };
   if (typeof formatQuery !== 'string' || !formats.includes(formatQuery as OutputFormat)) {
-    throw new ServiceError('INVALID_ARGUMENT', `format must match the extension .${ext}: one of ${formats.join(', ')}`, { field: 'format' });
+    throw new ServiceError(
+      'INVALID_ARGUMENT',
+      `format must match the extension .${ext}: one of ${formats.join(', ')}`,
+      { field: 'format' },
+    );
   }
-  if (formatMedia(formatQuery as OutputFormat).extension !== ext) throw new ServiceError('INVALID_ARGUMENT', 'format does not match the extension', { field: 'format' });
+  if (formatMedia(formatQuery as OutputFormat).extension !== ext)
+    throw new ServiceError('INVALID_ARGUMENT', 'format does not match the extension', { field: 'format' });
   return { output: name, format: formatQuery as OutputFormat };
 }
 

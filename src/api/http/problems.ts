@@ -31,7 +31,14 @@ const TITLES: Readonly<Record<ErrorCode, string>> = {
 export function sendProblem(res: Response, err: ServiceError, instance: string): void {
   const status = HTTP_STATUS[err.code];
   if (err instanceof UnavailableError) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
-  const body: Record<string, unknown> = { type: 'about:blank', title: TITLES[err.code], status, code: err.code, detail: err.message, instance };
+  const body: Record<string, unknown> = {
+    type: 'about:blank',
+    title: TITLES[err.code],
+    status,
+    code: err.code,
+    detail: err.message,
+    instance,
+  };
   if (err.field !== undefined) body.field = err.field;
   const requestId = res.getHeader('x-request-id');
   if (requestId !== undefined) body.requestId = requestId;
@@ -41,9 +48,12 @@ export function sendProblem(res: Response, err: ServiceError, instance: string):
 /** Maps errors thrown by body parsing (express.json) onto our codes. */
 function fromParserError(e: unknown, bodyLimitBytes: number): ServiceError | undefined {
   const type = (e as { type?: string } | null)?.type;
-  if (type === 'entity.too.large') return new ServiceError('INVALID_ARGUMENT', `request body exceeds ${bodyLimitBytes} bytes`, { field: '(body)' });
-  if (type === 'entity.parse.failed') return new ServiceError('INVALID_ARGUMENT', `malformed JSON: ${(e as Error).message}`, { field: '(body)' });
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new ServiceError('INVALID_ARGUMENT', (e as Error).message, { field: '(body)' });
+  if (type === 'entity.too.large')
+    return new ServiceError('INVALID_ARGUMENT', `request body exceeds ${bodyLimitBytes} bytes`, { field: '(body)' });
+  if (type === 'entity.parse.failed')
+    return new ServiceError('INVALID_ARGUMENT', `malformed JSON: ${(e as Error).message}`, { field: '(body)' });
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return new ServiceError('INVALID_ARGUMENT', (e as Error).message, { field: '(body)' });
   if (type === 'request.aborted') return new ServiceError('CANCELLED', 'the client closed the request');
   return undefined;
 }

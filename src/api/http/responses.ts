@@ -9,11 +9,23 @@ import type { Artifact, FaceResult, FaceService } from '../../service/index.js';
 export const ZIP_MEDIA_TYPE = 'application/zip';
 
 function artifactMeta(a: Artifact) {
-  return { output: a.output, format: a.format, mediaType: a.mediaType, shape: a.shape, dtype: a.dtype, bytes: a.bytes.byteLength };
+  return {
+    output: a.output,
+    format: a.format,
+    mediaType: a.mediaType,
+    shape: a.shape,
+    dtype: a.dtype,
+    bytes: a.bytes.byteLength,
+  };
 }
 
 function faceMeta(face: FaceResult) {
-  return { index: face.index, ...(face.seed !== undefined && { seed: face.seed }), label: face.label, truncation: face.truncation };
+  return {
+    index: face.index,
+    ...(face.seed !== undefined && { seed: face.seed }),
+    label: face.label,
+    truncation: face.truncation,
+  };
 }
 
 /** File name of an artifact inside a face's folder: `texture.png`, `texture.png16.png`, `shape.npy`. */
@@ -50,7 +62,11 @@ export async function sendFaces(req: Request, res: Response, service: FaceServic
     model,
     faces: faces.map((face) => ({
       ...faceMeta(face),
-      artifacts: face.artifacts.map((a) => ({ ...artifactMeta(a), encoding: 'base64', data: Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('base64') })),
+      artifacts: face.artifacts.map((a) => ({
+        ...artifactMeta(a),
+        encoding: 'base64',
+        data: Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('base64'),
+      })),
     })),
   });
 }

@@ -74,7 +74,8 @@ function parseOutputs(outputs: z.infer<typeof OutputSchema>[] | undefined): Outp
   if (outputs === undefined) return [{ output: 'texture', format: 'png' }];
   return outputs.map((o) => {
     const output = (typeof o === 'string' ? o : o.output) as OutputKind;
-    const format = typeof o === 'string' || o.format === undefined ? (DEFAULT_FORMAT[output] ?? 'png') : (o.format as OutputFormat);
+    const format =
+      typeof o === 'string' || o.format === undefined ? (DEFAULT_FORMAT[output] ?? 'png') : (o.format as OutputFormat);
     return { output, format };
   });
 }
@@ -88,7 +89,8 @@ export interface Parsed<T> {
 /** `POST /v1/faces:generate` body -> GenerateRequest. */
 export function parseGenerateBody(body: unknown): Parsed<GenerateRequest> {
   const b = parse(GenerateBody, body);
-  if (b.seed !== undefined && b.latents !== undefined) throw new ServiceError('INVALID_ARGUMENT', 'give seed or latents, not both', { field: 'latents' });
+  if (b.seed !== undefined && b.latents !== undefined)
+    throw new ServiceError('INVALID_ARGUMENT', 'give seed or latents, not both', { field: 'latents' });
   const request: GenerateRequest = { count: b.count ?? b.latents?.length ?? 1, outputs: parseOutputs(b.outputs) };
   if (b.seed !== undefined) request.source = { seed: b.seed };
   if (b.latents !== undefined) request.source = { latents: b.latents };
@@ -125,7 +127,8 @@ export function parseInterpolateBody(body: unknown): Parsed<InterpolateRequest> 
 /** Parses `?expression=` of a GET: a class name, or `name:weight,name:weight`. */
 export function parseExpressionQuery(value: unknown): string | Record<string, number> | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new ServiceError('INVALID_ARGUMENT', 'must be a class name or name:weight,...', { field: 'expression' });
+  if (typeof value !== 'string' || value === '')
+    throw new ServiceError('INVALID_ARGUMENT', 'must be a class name or name:weight,...', { field: 'expression' });
   if (!value.includes(':') && !value.includes(',')) return value;
   const blend: Record<string, number> = {};
   for (const part of value.split(',')) {

@@ -1,0 +1,64 @@
+/**
+ * The real process, as `npm start` runs it (the embedded default model, configuration from the
+ * environment): it becomes ready, serves, and on SIGTERM loses no accepted request and exits 0.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { until } from '../fakes.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function startProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      TBGAN_HTTP_PORT: '0',
+      TBGAN_HTTP_HOST: '127.0.0.1',
+      TBGAN_LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const logs: string[] = [];
+  let port = 0;
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    for (const line of chunk.split('\n').filter(Boolean)) {
+      logs.push(line);
+      const entry = JSON.parse(line) as { msg: string; port?: number };
+      if (entry.msg === 'http listening') port = entry.port as number;
+    }
+  });
+  await until(() => port > 0, 60_000);
+  const url = `http://127.0.0.1:${port}`;
+  await until(async () => (await fetch(`${url}/v2/health/ready`)).status === 200, 60_000);
+  return { child, url, logs };
+}
+
+test('SIGTERM: every accepted request completes, then the process exits 0', async () => {
+  const { child, url, logs } = await startProcess({ TBGAN_BATCH_MAX_SIZE: '4' });
+  assert.ok(
+    logs.some((l) => l.includes('UNTRAINED')),
+    'says plainly that the default model is untrained',
+  );
+  const body = JSON.stringify({ seed: 1, count: 4, outputs: ['texture', 'shape'] });
+  const post = () =>
+    fetch(`${url}/v1/faces:generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const accepted = Array.from({ length: 4 }, post);
+  await until(async () => /tbgan_queue_depth [1-9]/.test(await (await fetch(`${url}/metrics`)).text()), 10_000);
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const responses = await Promise.all(accepted);
+  for (const r of responses) {
+    assert.equal(r.status, 200);
+    assert.equal(((await r.json()) as { faces: unknown[] }).faces.length, 4);
+  }
+  const [code] = await exited;
+  assert.equal(code, 0);
+  assert.ok(logs.some((l) => l.includes('"msg":"stopped"') && l.includes('"finished":true')));
+});
