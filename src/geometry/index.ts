@@ -5,6 +5,10 @@ export {
   isBuiltinTopologyName,
   mediapipeCanonicalTopology,
 } from './builtin-topologies.js';
+export { GAUSSIAN_TRUNCATE, gaussianBlurMap, gaussianKernel1d } from './gaussian-blur.js';
+export { computeVertexNormals, FALLBACK_NORMAL, sampleVertexNormals } from './normals.js';
+export { TANGENT_SPACE_DEFAULTS, type TangentSpaceOptions, toTangentSpaceNormalMap } from './tangent-space.js';
+export { computeTangents } from './tangents.js';
 export { assertMesh, assertTopology, type Mesh, type Topology } from './topology.js';
 export {
   parseTopologyFile,
@@ -15,3 +19,12 @@ export {
 } from './topology-file.js';
 export { createUvGridTopology, type UvGridOptions } from './uv-grid.js';
 export { bakeUvMap, rasterizeUvMask } from './uv-raster.js';
+export { type SampleMode, sampleMap, sampleVertexColors } from './uv-sample.js';
+export {
+  officialSigmaPx,
+  UV_TO_MESH_DEFAULTS,
+  UV_TO_MESH_MODES,
+  type UvToMeshMode,
+  type UvToMeshOptions,
+  uvToMesh,
+} from './uv-to-mesh.js';
