@@ -1,6 +1,16 @@
 /** Maps, PNGs and readers shared by the geometry and codec tests. */
 import { crc32, deflateSync } from 'node:zlib';
-import { bakeUvMap, computeVertexNormals, mediapipeCanonicalTopology } from '../src/geometry/index.js';
+import {
+  bakeUvMap,
+  computeTangents,
+  computeVertexNormals,
+  type Mesh,
+  mediapipeCanonicalTopology,
+  sampleVertexColors,
+  type Topology,
+  toTangentSpaceNormalMap,
+  uvToMesh,
+} from '../src/geometry/index.js';
 
 /** A minimal 8-bit RGB PNG (one IDAT, filter 0): enough for the validator and for viewers. */
 export function encodeTestPng(rgb: Uint8Array, width: number, height: number): Uint8Array {
@@ -62,6 +72,29 @@ export function faceMaps(resolutionPx: number): { shape: Float32Array; normals: 
   return { shape, normals, texture: leftRedTexture(resolutionPx) };
 }
 
+/** A finished face the way the service will build it: mesh with normals, tangents, colours, and PNGs. */
+export function faceOutputs(
+  resolutionPx: number,
+  topology: Topology = mediapipeCanonicalTopology(),
+): {
+  mesh: Mesh & { normals: Float32Array; tangents: Float32Array };
+  texturePng: Uint8Array;
+  normalMapPng: Uint8Array;
+} {
+  const maps = faceMaps(resolutionPx);
+  const base = uvToMesh(maps.shape, resolutionPx, topology);
+  const normals = computeVertexNormals(base.positions, base.indices);
+  const tangents = computeTangents({ ...base, normals });
+  const colors = sampleVertexColors(maps.texture, resolutionPx, base.uvs);
+  const mesh = { ...base, normals, tangents, colors };
+  const tangentSpace = toTangentSpaceNormalMap(maps.normals, resolutionPx, mesh);
+  return {
+    mesh,
+    texturePng: encodeTestPng(maps.texture, resolutionPx, resolutionPx),
+    normalMapPng: encodeTestPng(tangentSpace, resolutionPx, resolutionPx),
+  };
+}
+
 /** [R, R, 3] RGB: red where u < 0.5 (the image's left half), grey elsewhere. */
 export function leftRedTexture(resolutionPx: number): Uint8Array {
   const texture = new Uint8Array(resolutionPx * resolutionPx * 3).fill(128);
@@ -86,13 +119,13 @@ export interface GlbJson {
   asset: { generator?: string; extras?: Record<string, unknown> };
   scenes: { extras?: Record<string, unknown> }[];
   accessors: { bufferView: number; byteOffset?: number; componentType: number; count: number; type: string }[];
-  bufferViews: { byteOffset?: number; byteLength: number }[];
+  bufferViews: { byteOffset?: number; byteLength: number; byteStride?: number }[];
   images: { bufferView: number; mimeType: string; name?: string }[];
   meshes: { primitives: { attributes: Record<string, number>; indices: number; material: number }[] }[];
   materials: Record<string, unknown>[];
 }
 
-/** Reads accessor `index` of a GLB as a typed array (float32, uint16 or uint32). */
+/** Reads accessor `index` of a GLB as a typed array (float32, uint16 or uint32), interleaved or not. */
 export function glbAccessor(
   glb: { json: GlbJson; bin: Uint8Array },
   index: number,
@@ -102,9 +135,21 @@ export function glbAccessor(
   const view = glb.json.bufferViews[accessor.bufferView];
   if (!view) throw new Error(`no bufferView ${accessor.bufferView}`);
   const width = { SCALAR: 1, VEC2: 2, VEC3: 3, VEC4: 4 }[accessor.type] as number;
-  const start = (view.byteOffset ?? 0) + (accessor.byteOffset ?? 0);
-  const bytes = new Uint8Array(glb.bin.subarray(start, start + view.byteLength)).buffer; // copied: aligned
   const type = { 5126: Float32Array, 5123: Uint16Array, 5125: Uint32Array }[accessor.componentType];
   if (!type) throw new Error(`unexpected componentType ${accessor.componentType}`);
-  return new type(bytes, 0, accessor.count * width);
+  const stride = view.byteStride ?? width * type.BYTES_PER_ELEMENT;
+  const data = new DataView(glb.bin.buffer, glb.bin.byteOffset + (view.byteOffset ?? 0) + (accessor.byteOffset ?? 0));
+  const out = new type(accessor.count * width);
+  for (let i = 0; i < accessor.count; i++) {
+    for (let k = 0; k < width; k++) {
+      const at = i * stride + k * type.BYTES_PER_ELEMENT;
+      out[i * width + k] =
+        type === Float32Array
+          ? data.getFloat32(at, true)
+          : type === Uint16Array
+            ? data.getUint16(at, true)
+            : data.getUint32(at, true);
+    }
+  }
+  return out;
 }
