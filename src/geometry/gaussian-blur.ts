@@ -1,13 +1,15 @@
 /**
- * scipy.ndimage.gaussian_filter for [R, R, C] maps, blurring rows and columns of each channel (the
+ * scipy.ndimage.gaussian_filter for [R, R, 3] XYZ maps, blurring rows and columns of each channel (the
  * official `gaussian_filter(shape_chw, sigma=(0, 3, 3))`): scipy's kernel, `mode='reflect'`,
  * `truncate=4`, axis by axis with a float32 intermediate, as scipy does for float32 input.
  *
  * DESIGN NOTES
- * - The official mesh reads the blurred map at one texel per vertex, so blurring all of it is wasted
- *   work for small topologies: at R = 512 (sigma 3, 25 taps) the full blur is ~2 x 25 x 786k MACs, while
- *   468 texels cost 468 x 3 x 25 x 14. gaussianBlurTexels evaluates the same separable sum at chosen
- *   texels only; uvToMesh picks it when P * (2r + 1) < 2 * R^2 (P texels, radius r).
+ * - A mesh reads the blurred map at a few texels per vertex, so blurring all of it is mostly wasted:
+ *   at R = 512 (sigma 3, 25 taps) the whole-map blur is 2 passes x 13 multiply-adds x 786k values
+ *   (~45 ms here), while the official lookup of the 468-vertex face needs 468 texels (~1 ms), and a
+ *   256 x 256 grid on a 512 map reads only odd rows and columns. gaussianBlurTexels runs the row pass
+ *   only where the column pass will read it and the column pass only at the requested texels; it
+ *   switches to the whole-map path when that covers > 90% of the map (row-vector loops are faster).
  * - Both paths add the same terms in the same order (centre tap, then symmetric pairs) and round the
  *   row pass to float32, so they give bit-identical values: a mesh does not depend on the path.
  */
@@ -45,43 +47,43 @@ function reflectTable(n: number, radius: number): Int32Array {
   return table;
 }
 
-/** The blurred [R, R, C] map (a new array); sigmaPx = 0 returns a copy. */
-export function gaussianBlurMap(
-  map: Float32Array,
-  resolutionPx: number,
-  channels: number,
-  sigmaPx: number,
-): Float32Array {
+/** The blurred [R, R, 3] map (a new array); sigmaPx = 0 returns a copy. */
+export function gaussianBlurMap(map: Float32Array, resolutionPx: number, sigmaPx: number): Float32Array {
   const w = gaussianKernel1d(sigmaPx);
   const r = (w.length - 1) / 2;
   const n = resolutionPx;
-  const c = channels;
   if (r === 0) return map.slice();
+  const centre = w[r] as number;
   const table = reflectTable(n, r);
+  const columns = table.map((i) => 3 * i); // map offset within a row of padded column -r .. R + r - 1
   const rowPass = new Float32Array(map.length);
-  const line = new Float64Array((n + 2 * r) * c);
   for (let row = 0; row < n; row++) {
-    const base = row * n * c;
-    for (let i = 0; i < n + 2 * r; i++) {
-      for (let k = 0; k < c; k++) line[i * c + k] = map[base + (table[i] as number) * c + k] as number;
-    }
+    const rowStart = row * n * 3;
     for (let col = 0; col < n; col++) {
-      for (let k = 0; k < c; k++) {
-        const centre = (col + r) * c + k;
-        let acc = (w[r] as number) * (line[centre] as number);
-        for (let d = 1; d <= r; d++) {
-          acc += (w[r + d] as number) * ((line[centre - d * c] as number) + (line[centre + d * c] as number));
-        }
-        rowPass[base + col * c + k] = acc;
+      const at = rowStart + col * 3;
+      let x = centre * (map[at] as number);
+      let y = centre * (map[at + 1] as number);
+      let z = centre * (map[at + 2] as number);
+      for (let d = 1; d <= r; d++) {
+        const left = rowStart + (columns[col + r - d] as number);
+        const right = rowStart + (columns[col + r + d] as number);
+        const wd = w[r + d] as number;
+        x += wd * ((map[left] as number) + (map[right] as number));
+        y += wd * ((map[left + 1] as number) + (map[right + 1] as number));
+        z += wd * ((map[left + 2] as number) + (map[right + 2] as number));
       }
+      rowPass[at] = x;
+      rowPass[at + 1] = y;
+      rowPass[at + 2] = z;
     }
   }
+  // column pass, a row at a time: whole-row vector loops are the fastest form here
   const out = new Float32Array(map.length);
-  const rowLength = n * c;
+  const rowLength = n * 3;
   const acc = new Float64Array(rowLength);
   for (let row = 0; row < n; row++) {
-    const centre = row * rowLength;
-    for (let i = 0; i < rowLength; i++) acc[i] = (w[r] as number) * (rowPass[centre + i] as number);
+    const at = row * rowLength;
+    for (let i = 0; i < rowLength; i++) acc[i] = centre * (rowPass[at + i] as number);
     for (let d = 1; d <= r; d++) {
       const up = (table[row + r - d] as number) * rowLength;
       const down = (table[row + r + d] as number) * rowLength;
@@ -90,57 +92,89 @@ export function gaussianBlurMap(
         acc[i] = (acc[i] as number) + wd * ((rowPass[up + i] as number) + (rowPass[down + i] as number));
       }
     }
-    out.set(acc, centre);
+    out.set(acc, at);
   }
   return out;
 }
 
-/** [P, C] values of the blurred map at texels (row * R + col) only; equal to gaussianBlurMap there. */
+/**
+ * [P, 3] values of the blurred [R, R, 3] map at texels (row * R + col) only, bit-identical to
+ * gaussianBlurMap there: the row pass runs once per distinct texel the column pass reads, the column
+ * pass at the P texels; nearly the whole map goes to gaussianBlurMap. Three channels (XYZ), unrolled:
+ * a channel loop made this 3x slower.
+ */
 export function gaussianBlurTexels(
   map: Float32Array,
   resolutionPx: number,
-  channels: number,
   sigmaPx: number,
   texels: ArrayLike<number>,
 ): Float32Array {
   const w = gaussianKernel1d(sigmaPx);
   const r = (w.length - 1) / 2;
   const n = resolutionPx;
-  const c = channels;
-  const out = new Float32Array(texels.length * c);
   const table = reflectTable(n, r);
-  const columns = new Int32Array(2 * r + 1); // map offsets of columns col - r .. col + r within a row
-  const rowPass = new Float64Array((2 * r + 1) * c); // float32-rounded row pass at rows row - r .. row + r
+  const slots = new Int32Array(n * n); // 1 + index into `needed` of each texel's row pass; 0: not needed
+  const needed: number[] = [];
   for (let p = 0; p < texels.length; p++) {
     const texel = texels[p] as number;
-    const row = Math.floor(texel / n);
-    const col = texel - row * n;
-    for (let i = 0; i <= 2 * r; i++) columns[i] = (table[col + i] as number) * c;
+    const col = texel % n;
+    const row = (texel - col) / n;
     for (let i = 0; i <= 2 * r; i++) {
-      const base = (table[row + i] as number) * n * c;
-      for (let k = 0; k < c; k++) {
-        let acc = (w[r] as number) * (map[base + (columns[r] as number) + k] as number);
-        for (let d = 1; d <= r; d++) {
-          const left = map[base + (columns[r - d] as number) + k] as number;
-          const right = map[base + (columns[r + d] as number) + k] as number;
-          acc += (w[r + d] as number) * (left + right);
-        }
-        rowPass[i * c + k] = Math.fround(acc); // the dense path stores its row pass as float32
-      }
-    }
-    for (let k = 0; k < c; k++) {
-      let acc = (w[r] as number) * (rowPass[r * c + k] as number);
-      for (let d = 1; d <= r; d++) {
-        acc += (w[r + d] as number) * ((rowPass[(r - d) * c + k] as number) + (rowPass[(r + d) * c + k] as number));
-      }
-      out[p * c + k] = acc;
+      const at = (table[row + i] as number) * n + col;
+      if (slots[at] === 0) slots[at] = needed.push(at);
     }
   }
-  return out;
-}
+  if (needed.length > 0.9 * n * n) {
+    const blurred = gaussianBlurMap(map, n, sigmaPx); // row-vector loops beat per-texel ones here
+    const out = new Float32Array(texels.length * 3);
+    for (let p = 0; p < texels.length; p++)
+      out.set(blurred.subarray(3 * (texels[p] as number), 3 * (texels[p] as number) + 3), 3 * p);
+    return out;
+  }
 
-/** True when evaluating P texels directly is cheaper than blurring the whole R x R map. */
-export function preferTexelBlur(texelCount: number, resolutionPx: number, sigmaPx: number): boolean {
-  const taps = 2 * Math.trunc(GAUSSIAN_TRUNCATE * sigmaPx + 0.5) + 1;
-  return texelCount * taps < 2 * resolutionPx * resolutionPx;
+  const centre = w[r] as number;
+  const rowPass = new Float32Array(needed.length * 3); // float32, as in gaussianBlurMap
+  for (let i = 0; i < needed.length; i++) {
+    const texel = needed[i] as number;
+    const col = texel % n;
+    const rowStart = (texel - col) * 3;
+    const at = rowStart + col * 3;
+    let x = centre * (map[at] as number);
+    let y = centre * (map[at + 1] as number);
+    let z = centre * (map[at + 2] as number);
+    for (let d = 1; d <= r; d++) {
+      const left = rowStart + (table[col + r - d] as number) * 3;
+      const right = rowStart + (table[col + r + d] as number) * 3;
+      const wd = w[r + d] as number;
+      x += wd * ((map[left] as number) + (map[right] as number));
+      y += wd * ((map[left + 1] as number) + (map[right + 1] as number));
+      z += wd * ((map[left + 2] as number) + (map[right + 2] as number));
+    }
+    rowPass[3 * i] = x;
+    rowPass[3 * i + 1] = y;
+    rowPass[3 * i + 2] = z;
+  }
+
+  const out = new Float32Array(texels.length * 3);
+  for (let p = 0; p < texels.length; p++) {
+    const texel = texels[p] as number;
+    const col = texel % n;
+    const row = (texel - col) / n;
+    const at = 3 * ((slots[texel] as number) - 1);
+    let x = centre * (rowPass[at] as number);
+    let y = centre * (rowPass[at + 1] as number);
+    let z = centre * (rowPass[at + 2] as number);
+    for (let d = 1; d <= r; d++) {
+      const up = 3 * ((slots[(table[row + r - d] as number) * n + col] as number) - 1);
+      const down = 3 * ((slots[(table[row + r + d] as number) * n + col] as number) - 1);
+      const wd = w[r + d] as number;
+      x += wd * ((rowPass[up] as number) + (rowPass[down] as number));
+      y += wd * ((rowPass[up + 1] as number) + (rowPass[down + 1] as number));
+      z += wd * ((rowPass[up + 2] as number) + (rowPass[down + 2] as number));
+    }
+    out[3 * p] = x;
+    out[3 * p + 1] = y;
+    out[3 * p + 2] = z;
+  }
+  return out;
 }

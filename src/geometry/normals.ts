@@ -42,11 +42,15 @@ export function computeVertexNormals(positions: Float32Array, indices: Uint32Arr
     const nx = e1y * e2z - e1z * e2y;
     const ny = e1z * e2x - e1x * e2z;
     const nz = e1x * e2y - e1y * e2x;
-    for (const v of [a, b, c]) {
-      acc[v] = (acc[v] as number) + nx;
-      acc[v + 1] = (acc[v + 1] as number) + ny;
-      acc[v + 2] = (acc[v + 2] as number) + nz;
-    }
+    acc[a] = (acc[a] as number) + nx;
+    acc[a + 1] = (acc[a + 1] as number) + ny;
+    acc[a + 2] = (acc[a + 2] as number) + nz;
+    acc[b] = (acc[b] as number) + nx;
+    acc[b + 1] = (acc[b + 1] as number) + ny;
+    acc[b + 2] = (acc[b + 2] as number) + nz;
+    acc[c] = (acc[c] as number) + nx;
+    acc[c + 1] = (acc[c + 1] as number) + ny;
+    acc[c + 2] = (acc[c + 2] as number) + nz;
   }
   normals.set(acc);
   return normalizeVectors(normals);
@@ -81,6 +85,9 @@ export function decodeNormalTexel(normalMap: Uint8Array | Float32Array, texel: n
   const y = (normalMap[3 * texel + 1] as number) * scale + offset;
   const z = (normalMap[3 * texel + 2] as number) * scale + offset;
   const length = Math.sqrt(x * x + y * y + z * z);
-  if (length > 1e-12) out.set([x / length, y / length, z / length]);
-  else out.set(FALLBACK_NORMAL);
+  if (length > 1e-12) {
+    out[0] = x / length;
+    out[1] = y / length;
+    out[2] = z / length;
+  } else out.set(FALLBACK_NORMAL);
 }

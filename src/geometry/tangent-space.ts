@@ -27,7 +27,8 @@ export interface TangentSpaceOptions {
 /** Defaults of toTangentSpaceNormalMap. */
 export const TANGENT_SPACE_DEFAULTS: Required<TangentSpaceOptions> = { paddingPx: 4 };
 
-/** 8-bit encoding of the flat tangent-space normal (0, 0, 1). */
+/** The flat tangent-space normal and its 8-bit encoding. */
+const FLAT_DIRECTION = [0, 0, 1] as const;
 const FLAT = [128, 128, 255] as const;
 
 /**
@@ -49,12 +50,17 @@ export function toTangentSpaceNormalMap(
     throw new TypeError('toTangentSpaceNormalMap: mesh.normals and mesh.tangents are required');
   const { paddingPx } = { ...TANGENT_SPACE_DEFAULTS, ...options };
 
+  // per vertex T, B = cross(N, T) * w (as a viewer's vertex shader makes it) and N, [V, 3] float64 each
   const vertexCount = mesh.uvs.length / 2;
-  const bitangents = new Float64Array(vertexCount * 3); // per vertex, as a viewer's vertex shader makes it
+  const t3 = new Float64Array(vertexCount * 3);
+  const b3 = new Float64Array(vertexCount * 3);
+  const n3 = Float64Array.from(normals);
   for (let v = 0; v < vertexCount; v++) {
     const [nx, ny, nz] = [normals[3 * v] as number, normals[3 * v + 1] as number, normals[3 * v + 2] as number];
-    const [tx, ty, tz, w] = [0, 1, 2, 3].map((k) => tangents[4 * v + k] as number) as [number, number, number, number];
-    bitangents.set([(ny * tz - nz * ty) * w, (nz * tx - nx * tz) * w, (nx * ty - ny * tx) * w], 3 * v);
+    const [tx, ty, tz] = [tangents[4 * v] as number, tangents[4 * v + 1] as number, tangents[4 * v + 2] as number];
+    const w = tangents[4 * v + 3] as number;
+    t3.set([tx, ty, tz], 3 * v);
+    b3.set([(ny * tz - nz * ty) * w, (nz * tx - nx * tz) * w, (nx * ty - ny * tx) * w], 3 * v);
   }
 
   const out = new Uint8Array(resolutionPx * resolutionPx * 3);
@@ -65,9 +71,9 @@ export function toTangentSpaceNormalMap(
     const a = indices[3 * t] as number;
     const b = indices[3 * t + 1] as number;
     const c = indices[3 * t + 2] as number;
-    interpolateUnit(tangents, 4, a, b, c, w0, w1, w2, frame, 0);
-    interpolateUnit(bitangents, 3, a, b, c, w0, w1, w2, frame, 3);
-    interpolateUnit(normals, 3, a, b, c, w0, w1, w2, frame, 6);
+    interpolateUnit(t3, a, b, c, w0, w1, w2, frame, 0);
+    interpolateUnit(b3, a, b, c, w0, w1, w2, frame, 3);
+    interpolateUnit(n3, a, b, c, w0, w1, w2, frame, 6);
     decodeNormalTexel(objectNormals, texel, n);
     solveFrame(frame, n);
     for (let k = 0; k < 3; k++) out[3 * texel + k] = Math.round(((n[k] as number) + 1) * 127.5);
@@ -78,10 +84,9 @@ export function toTangentSpaceNormalMap(
   return out;
 }
 
-/** frame[at .. at + 2] = normalize(w0 * x[a] + w1 * x[b] + w2 * x[c]) for vectors of `stride` values. */
+/** frame[at .. at + 2] = normalize(w0 * x[a] + w1 * x[b] + w2 * x[c]) for [V, 3] vectors x. */
 function interpolateUnit(
-  x: ArrayLike<number>,
-  stride: number,
+  x: Float64Array,
   a: number,
   b: number,
   c: number,
@@ -91,77 +96,69 @@ function interpolateUnit(
   frame: Float64Array,
   at: number,
 ): void {
-  let sum = 0;
-  for (let k = 0; k < 3; k++) {
-    const value =
-      w0 * (x[stride * a + k] as number) + w1 * (x[stride * b + k] as number) + w2 * (x[stride * c + k] as number);
-    frame[at + k] = value;
-    sum += value * value;
-  }
-  const length = Math.sqrt(sum) || 1;
-  for (let k = 0; k < 3; k++) frame[at + k] = (frame[at + k] as number) / length;
+  const vx = w0 * (x[3 * a] as number) + w1 * (x[3 * b] as number) + w2 * (x[3 * c] as number);
+  const vy = w0 * (x[3 * a + 1] as number) + w1 * (x[3 * b + 1] as number) + w2 * (x[3 * c + 1] as number);
+  const vz = w0 * (x[3 * a + 2] as number) + w1 * (x[3 * b + 2] as number) + w2 * (x[3 * c + 2] as number);
+  const length = Math.sqrt(vx * vx + vy * vy + vz * vz) || 1;
+  frame[at] = vx / length;
+  frame[at + 1] = vy / length;
+  frame[at + 2] = vz / length;
 }
 
 /** Solves [T B N] t = n (columns T, B, N) by Cramer's rule into `n`, normalised; (0, 0, 1) if singular. */
 function solveFrame(f: Float64Array, n: Float64Array): void {
-  const [tx, ty, tz, bx, by, bz, nx, ny, nz] = f as unknown as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [px, py, pz] = [n[0] as number, n[1] as number, n[2] as number];
-  // det[c0 c1 c2] = c0 . (c1 x c2)
-  const det3 = (
-    ax: number,
-    ay: number,
-    az: number,
-    bx_: number,
-    by_: number,
-    bz_: number,
-    cx: number,
-    cy: number,
-    cz: number,
-  ) => ax * (by_ * cz - bz_ * cy) + ay * (bz_ * cx - bx_ * cz) + az * (bx_ * cy - by_ * cx);
-  const det = det3(tx, ty, tz, bx, by, bz, nx, ny, nz);
+  const tx = f[0] as number;
+  const ty = f[1] as number;
+  const tz = f[2] as number;
+  const bx = f[3] as number;
+  const by = f[4] as number;
+  const bz = f[5] as number;
+  const nx = f[6] as number;
+  const ny = f[7] as number;
+  const nz = f[8] as number;
+  const px = n[0] as number;
+  const py = n[1] as number;
+  const pz = n[2] as number;
+  // det[a b c] = a . (b x c); cofactors of the B, N columns are shared by the x solution and det
+  const bnx = by * nz - bz * ny;
+  const bny = bz * nx - bx * nz;
+  const bnz = bx * ny - by * nx;
+  const det = tx * bnx + ty * bny + tz * bnz;
   if (Math.abs(det) < 1e-9) {
-    n.set([0, 0, 1]);
+    n.set(FLAT_DIRECTION);
     return;
   }
-  const x = det3(px, py, pz, bx, by, bz, nx, ny, nz) / det;
-  const y = det3(tx, ty, tz, px, py, pz, nx, ny, nz) / det;
-  const z = det3(tx, ty, tz, bx, by, bz, px, py, pz) / det;
+  const x = (px * bnx + py * bny + pz * bnz) / det;
+  const y = (tx * (py * nz - pz * ny) + ty * (pz * nx - px * nz) + tz * (px * ny - py * nx)) / det;
+  const z = (tx * (by * pz - bz * py) + ty * (bz * px - bx * pz) + tz * (bx * py - by * px)) / det;
   const length = Math.sqrt(x * x + y * y + z * z) || 1;
-  n.set([x / length, y / length, z / length]);
+  n[0] = x / length;
+  n[1] = y / length;
+  n[2] = z / length;
 }
 
 /** Grows the covered region by `rings` texels, each new texel copying a covered 4-neighbour. */
 function dilate(out: Uint8Array, covered: Uint8Array, resolutionPx: number, rings: number): void {
   const r = resolutionPx;
+  const grown: number[] = [];
   for (let ring = 0; ring < rings; ring++) {
-    const grown: number[] = [];
+    grown.length = 0;
     for (let texel = 0; texel < covered.length; texel++) {
       if (covered[texel]) continue;
-      const row = Math.floor(texel / r);
-      const col = texel - row * r;
-      const neighbours = [
-        col > 0 ? texel - 1 : -1,
-        col < r - 1 ? texel + 1 : -1,
-        row > 0 ? texel - r : -1,
-        row < r - 1 ? texel + r : -1,
-      ];
-      const from = neighbours.find((i) => i >= 0 && covered[i] === 1);
-      if (from !== undefined) grown.push(texel, from);
+      const col = texel % r;
+      let from = -1;
+      if (col > 0 && covered[texel - 1]) from = texel - 1;
+      else if (col < r - 1 && covered[texel + 1]) from = texel + 1;
+      else if (texel >= r && covered[texel - r]) from = texel - r;
+      else if (texel + r < covered.length && covered[texel + r]) from = texel + r;
+      if (from >= 0) grown.push(texel, from);
     }
     // applied after the scan, so a ring only copies from texels covered before it
     for (let i = 0; i < grown.length; i += 2) {
-      out.copyWithin(3 * (grown[i] as number), 3 * (grown[i + 1] as number), 3 * (grown[i + 1] as number) + 3);
-      covered[grown[i] as number] = 1;
+      const to = grown[i] as number;
+      const from = grown[i + 1] as number;
+      out.copyWithin(3 * to, 3 * from, 3 * from + 3);
+      covered[to] = 1;
     }
   }
 }

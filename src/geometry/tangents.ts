@@ -23,66 +23,68 @@ export function computeTangents(mesh: Pick<Mesh, 'positions' | 'uvs' | 'indices'
     const ia = indices[t] as number;
     const ib = indices[t + 1] as number;
     const ic = indices[t + 2] as number;
-    const e1 = [0, 1, 2].map((k) => (p[3 * ib + k] as number) - (p[3 * ia + k] as number));
-    const e2 = [0, 1, 2].map((k) => (p[3 * ic + k] as number) - (p[3 * ia + k] as number));
+    const e1x = (p[3 * ib] as number) - (p[3 * ia] as number);
+    const e1y = (p[3 * ib + 1] as number) - (p[3 * ia + 1] as number);
+    const e1z = (p[3 * ib + 2] as number) - (p[3 * ia + 2] as number);
+    const e2x = (p[3 * ic] as number) - (p[3 * ia] as number);
+    const e2y = (p[3 * ic + 1] as number) - (p[3 * ia + 1] as number);
+    const e2z = (p[3 * ic + 2] as number) - (p[3 * ia + 2] as number);
     const du1 = (uvs[2 * ib] as number) - (uvs[2 * ia] as number);
     const dv1 = (uvs[2 * ib + 1] as number) - (uvs[2 * ia + 1] as number);
     const du2 = (uvs[2 * ic] as number) - (uvs[2 * ia] as number);
     const dv2 = (uvs[2 * ic + 1] as number) - (uvs[2 * ia + 1] as number);
     const det = du1 * dv2 - du2 * dv1;
     if (Math.abs(det) < 1e-20) continue; // no UV area: the face says nothing about the tangent frame
-    // e = dP/du * du + dP/dv * dv for both edges, solved for dP/du and dP/dv
-    const dPdu = [0, 1, 2].map((k) => ((e1[k] as number) * dv2 - (e2[k] as number) * dv1) / det);
-    const dPdvUp = [0, 1, 2].map((k) => -((e2[k] as number) * du1 - (e1[k] as number) * du2) / det);
-    const cx = (e1[1] as number) * (e2[2] as number) - (e1[2] as number) * (e2[1] as number);
-    const cy = (e1[2] as number) * (e2[0] as number) - (e1[0] as number) * (e2[2] as number);
-    const cz = (e1[0] as number) * (e2[1] as number) - (e1[1] as number) * (e2[0] as number);
+    // e = dP/du * du + dP/dv * dv for both edges, solved for dP/du and dP/dv (v down; we keep -dP/dv)
+    const tx = (e1x * dv2 - e2x * dv1) / det;
+    const ty = (e1y * dv2 - e2y * dv1) / det;
+    const tz = (e1z * dv2 - e2z * dv1) / det;
+    const bx = -(e2x * du1 - e1x * du2) / det;
+    const by = -(e2y * du1 - e1y * du2) / det;
+    const bz = -(e2z * du1 - e1z * du2) / det;
+    const cx = e1y * e2z - e1z * e2y;
+    const cy = e1z * e2x - e1x * e2z;
+    const cz = e1x * e2y - e1y * e2x;
     const area = Math.sqrt(cx * cx + cy * cy + cz * cz);
-    const tScale = area / (Math.hypot(...dPdu) || 1);
-    const bScale = area / (Math.hypot(...dPdvUp) || 1);
-    for (const v of [ia, ib, ic]) {
-      for (let k = 0; k < 3; k++) {
-        tan[3 * v + k] = (tan[3 * v + k] as number) + (dPdu[k] as number) * tScale;
-        bit[3 * v + k] = (bit[3 * v + k] as number) + (dPdvUp[k] as number) * bScale;
-      }
+    const tScale = area / (Math.sqrt(tx * tx + ty * ty + tz * tz) || 1);
+    const bScale = area / (Math.sqrt(bx * bx + by * by + bz * bz) || 1);
+    for (const v of [3 * ia, 3 * ib, 3 * ic]) {
+      tan[v] = (tan[v] as number) + tx * tScale;
+      tan[v + 1] = (tan[v + 1] as number) + ty * tScale;
+      tan[v + 2] = (tan[v + 2] as number) + tz * tScale;
+      bit[v] = (bit[v] as number) + bx * bScale;
+      bit[v + 1] = (bit[v + 1] as number) + by * bScale;
+      bit[v + 2] = (bit[v + 2] as number) + bz * bScale;
     }
   }
   const tangents = new Float32Array(vertexCount * 4);
   for (let v = 0; v < vertexCount; v++) {
-    const n = [normals[3 * v] as number, normals[3 * v + 1] as number, normals[3 * v + 2] as number];
-    let t = [tan[3 * v] as number, tan[3 * v + 1] as number, tan[3 * v + 2] as number];
-    const nDotT = dot(n, t);
-    t = t.map((x, k) => x - (n[k] as number) * nDotT); // Gram-Schmidt against the normal
-    let length = Math.hypot(...t);
+    const nx = normals[3 * v] as number;
+    const ny = normals[3 * v + 1] as number;
+    const nz = normals[3 * v + 2] as number;
+    const ax = tan[3 * v] as number;
+    const ay = tan[3 * v + 1] as number;
+    const az = tan[3 * v + 2] as number;
+    const nDotT = nx * ax + ny * ay + nz * az;
+    let [tx, ty, tz] = [ax - nx * nDotT, ay - ny * nDotT, az - nz * nDotT]; // Gram-Schmidt against n
+    let length = Math.sqrt(tx * tx + ty * ty + tz * tz);
     if (!(length > 1e-12)) {
-      t = anyPerpendicular(n);
-      length = 1;
+      // no UV gradient here: any direction in the tangent plane
+      [tx, ty, tz] = Math.abs(nx) < 0.9 ? [0, -nz, ny] : [nz, 0, -nx]; // cross((1,0,0) or (0,1,0), n)
+      length = Math.sqrt(tx * tx + ty * ty + tz * tz);
     }
-    t = t.map((x) => x / length);
-    const b = [bit[3 * v] as number, bit[3 * v + 1] as number, bit[3 * v + 2] as number];
-    const w = dot(cross(n, t), b) < 0 ? -1 : 1;
-    tangents.set([t[0] as number, t[1] as number, t[2] as number, w], 4 * v);
+    tx /= length;
+    ty /= length;
+    tz /= length;
+    // w: does cross(n, t) point along the accumulated -dP/dv?
+    const side =
+      (ny * tz - nz * ty) * (bit[3 * v] as number) +
+      (nz * tx - nx * tz) * (bit[3 * v + 1] as number) +
+      (nx * ty - ny * tx) * (bit[3 * v + 2] as number);
+    tangents[4 * v] = tx;
+    tangents[4 * v + 1] = ty;
+    tangents[4 * v + 2] = tz;
+    tangents[4 * v + 3] = side < 0 ? -1 : 1;
   }
   return tangents;
-}
-
-function dot(a: number[], b: number[]): number {
-  return (
-    (a[0] as number) * (b[0] as number) + (a[1] as number) * (b[1] as number) + (a[2] as number) * (b[2] as number)
-  );
-}
-
-function cross(a: number[], b: number[]): number[] {
-  const [ax, ay, az] = a as [number, number, number];
-  const [bx, by, bz] = b as [number, number, number];
-  return [ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx];
-}
-
-/** A unit vector perpendicular to unit `n` (used where the UVs give no tangent direction). */
-function anyPerpendicular(n: number[]): number[] {
-  const [x, y, z] = n as [number, number, number];
-  const helper = Math.abs(x) < 0.9 ? [1, 0, 0] : [0, 1, 0];
-  const t = cross(helper, [x, y, z]);
-  const length = Math.hypot(...t);
-  return t.map((c) => c / length);
 }

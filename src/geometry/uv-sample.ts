@@ -46,7 +46,10 @@ export function bilinearTaps(uvs: Float32Array, resolutionPx: number): Taps {
     const y0 = Math.floor(y);
     const fx = x - x0;
     const fy = y - y0;
-    const [c0, c1, r0, r1] = [clamp(x0), clamp(x0 + 1), clamp(y0) * n, clamp(y0 + 1) * n];
+    // a vertex on a texel centre (a grid at the map's resolution) reads one texel: the others weigh 0,
+    // and pointing them at the same texel lets the blur skip them
+    const [c0, r0] = [clamp(x0), clamp(y0) * n];
+    const [c1, r1] = [fx === 0 ? c0 : clamp(x0 + 1), fy === 0 ? r0 : clamp(y0 + 1) * n];
     texels.set([r0 + c0, r0 + c1, r1 + c0, r1 + c1], 4 * i);
     weights.set([(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy], 4 * i);
   }

@@ -4,7 +4,7 @@
  * texel per vertex, truncating (1 - v_up) * R and u * R toward zero. `official` mode reproduces that;
  * `bilinear` interpolates the (optionally blurred) map between texel centres instead.
  */
-import { gaussianBlurMap, gaussianBlurTexels, preferTexelBlur } from './gaussian-blur.js';
+import { gaussianBlurTexels } from './gaussian-blur.js';
 import { assertMap, assertResolution, assertTopology, type Mesh, type Topology } from './topology.js';
 import { gatherTaps, sampleTaps } from './uv-sample.js';
 
@@ -59,9 +59,8 @@ export function uvToMesh(
   }
 
   const taps = sampleTaps(topology.uvs, resolutionPx, mode === 'official' ? 'nearest' : 'bilinear');
-  const positions = preferTexelBlur(taps.texels.length, resolutionPx, sigmaPx)
-    ? gatherTaps(gaussianBlurTexels(shape, resolutionPx, 3, sigmaPx, taps.texels), 3, taps, 'tap')
-    : gatherTaps(gaussianBlurMap(shape, resolutionPx, 3, sigmaPx), 3, taps, 'texel');
+  const blurred = gaussianBlurTexels(shape, resolutionPx, sigmaPx, taps.texels); // [taps, 3]
+  const positions = gatherTaps(blurred, 3, taps, 'tap');
 
   for (let i = 0; i < positions.length; i++) {
     if (!Number.isFinite(positions[i])) {
