@@ -29,6 +29,7 @@ export function officialSigmaPx(resolutionPx: number): number {
   return (UV_TO_MESH_DEFAULTS.sigmaPxAt512 * resolutionPx) / 512;
 }
 
+// topologies are immutable by contract and built once, so each is validated once (a 256 grid: 250k indices)
 const checkedTopologies = new WeakSet<Topology>();
 
 /**
