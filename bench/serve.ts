@@ -33,7 +33,8 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const BATCH = DEFAULTS.batch.maxBatchSize;
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 
 /** Back to back: engine then encode, repeated, for batches of `n` faces. */
 async function backToBack(n: number): Promise<{ facesPerSecond: number; msPerRun: number }> {
@@ -42,13 +43,24 @@ async function backToBack(n: number): Promise<{ facesPerSecond: number; msPerRun
   const engine = await createOnnxEngine({ modelPath: graph.graphPath });
   const pool = createEncodePool({ threads: DEFAULTS.encode.threads });
   const { latentSize: L, labelSize: K, resolution: R } = pkg.manifest.architecture;
-  const feeds = { z: { data: latentsFromSeed(1, n, L), dims: [n, L] }, labels: { data: new Float32Array(n * K), dims: [n, K] } };
+  const feeds = {
+    z: { data: latentsFromSeed(1, n, L), dims: [n, L] },
+    labels: { data: new Float32Array(n * K), dims: [n, K] },
+  };
   const once = async () => {
     const out = await engine.run(feeds, ['texture', 'normals']);
     const per = R * R * 3;
     await Promise.all(
       ['texture', 'normals'].flatMap((name) =>
-        Array.from({ length: n }, (_, i) => pool.encode({ kind: 'png', pixels: (out[name]?.data as Uint8Array).slice(i * per, (i + 1) * per), width: R, height: R, channels: 3 })),
+        Array.from({ length: n }, (_, i) =>
+          pool.encode({
+            kind: 'png',
+            pixels: (out[name] as { data: Uint8Array }).data.slice(i * per, (i + 1) * per),
+            width: R,
+            height: R,
+            channels: 3,
+          }),
+        ),
       ),
     );
   };
@@ -71,7 +83,13 @@ async function backToBack(n: number): Promise<{ facesPerSecond: number; msPerRun
 async function startServerProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, TBGAN_HTTP_PORT: '0', TBGAN_HTTP_HOST: '127.0.0.1', TBGAN_MODEL_DIR: args.model, TBGAN_LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      TBGAN_HTTP_PORT: '0',
+      TBGAN_HTTP_HOST: '127.0.0.1',
+      TBGAN_MODEL_DIR: args.model,
+      TBGAN_LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -84,7 +102,8 @@ async function startServerProcess(): Promise<{ url: string; stop: () => Promise<
     });
   });
   const url = `http://127.0.0.1:${port}`;
-  while ((await fetch(`${url}/v2/health/ready`).catch(() => undefined))?.status !== 200) await new Promise((r) => setTimeout(r, 100));
+  while ((await fetch(`${url}/v2/health/ready`).catch(() => undefined))?.status !== 200)
+    await new Promise((r) => setTimeout(r, 100));
   return {
     url,
     stop: async () => {
@@ -112,7 +131,11 @@ async function served(url: string, concurrency: number) {
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
         const t = performance.now();
-        const res = await fetch(`${url}/v1/faces:generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const res = await fetch(`${url}/v1/faces:generate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`status ${res.status}`);
         latencies.push(performance.now() - t);
@@ -121,7 +144,13 @@ async function served(url: string, concurrency: number) {
   );
   const elapsed = performance.now() - start;
   latencies.sort((a, b) => a - b);
-  return { concurrency, facesPerSecond: (latencies.length * 1000) / elapsed, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), eventLoopLagMaxMs: await eventLoopLagMaxMs(url) };
+  return {
+    concurrency,
+    facesPerSecond: (latencies.length * 1000) / elapsed,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    eventLoopLagMaxMs: await eventLoopLagMaxMs(url),
+  };
 }
 
 const single = await backToBack(1);
@@ -136,18 +165,32 @@ const result = {
   machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
   model: args.model,
   seconds: SECONDS,
-  backToBack: { single: { facesPerSecond: single.facesPerSecond, msPerFace: single.msPerRun }, batch: { size: BATCH, facesPerSecond: full.facesPerSecond } },
+  backToBack: {
+    single: { facesPerSecond: single.facesPerSecond, msPerFace: single.msPerRun },
+    batch: { size: BATCH, facesPerSecond: full.facesPerSecond },
+  },
   served: rows,
   servedOverBackToBack: saturation / full.facesPerSecond,
   concurrency1AddedP50Ms: (rows.find((r) => r.concurrency === 1)?.p50Ms ?? Number.NaN) - single.msPerRun,
 };
 if (args.json) console.log(JSON.stringify(result, null, 2));
 else {
-  console.log(`machine: ${result.machine}; model ${result.model}; ${SECONDS} s per phase; outputs: texture + normals PNG`);
-  console.log(`back to back (no HTTP): 1 face ${single.msPerRun.toFixed(1)} ms (${single.facesPerSecond.toFixed(1)} faces/s); batch ${BATCH}: ${full.facesPerSecond.toFixed(1)} faces/s`);
+  console.log(
+    `machine: ${result.machine}; model ${result.model}; ${SECONDS} s per phase; outputs: texture + normals PNG`,
+  );
+  console.log(
+    `back to back (no HTTP): 1 face ${single.msPerRun.toFixed(1)} ms (${single.facesPerSecond.toFixed(1)} faces/s); batch ${BATCH}: ${full.facesPerSecond.toFixed(1)} faces/s`,
+  );
   console.log('| concurrency | faces/s | p50 ms | p99 ms | event-loop lag max ms |');
   console.log('|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.concurrency} | ${r.facesPerSecond.toFixed(1)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.eventLoopLagMaxMs.toFixed(1)} |`);
-  console.log(`served at saturation / back to back: ${(100 * result.servedOverBackToBack).toFixed(1)}% (target >= 90%)`);
-  console.log(`concurrency 1 p50 minus back-to-back single face: ${result.concurrency1AddedP50Ms.toFixed(1)} ms (target <= 3 ms)`);
+  for (const r of rows)
+    console.log(
+      `| ${r.concurrency} | ${r.facesPerSecond.toFixed(1)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.eventLoopLagMaxMs.toFixed(1)} |`,
+    );
+  console.log(
+    `served at saturation / back to back: ${(100 * result.servedOverBackToBack).toFixed(1)}% (target >= 90%)`,
+  );
+  console.log(
+    `concurrency 1 p50 minus back-to-back single face: ${result.concurrency1AddedP50Ms.toFixed(1)} ms (target <= 3 ms)`,
+  );
 }
