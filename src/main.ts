@@ -2,14 +2,17 @@
  * Composition root: config -> model package -> graph -> engine -> batcher -> encoder pool -> face
  * service -> HTTP server -> warm-up -> ready; SIGTERM/SIGINT -> drain -> exit 0.
  */
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { createHttpApp } from './api/http/app.js';
 import { createBatcher } from './batching/index.js';
 import { createEncodePool } from './codecs/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createOnnxEngine, type Engine } from './engine/index.js';
 import { ModelPackageError } from './errors.js';
-import { ensureGeneratorGraph, graphCacheKey, loadModelPackage } from './model/index.js';
+import { parseTopologyFile, type Topology } from './geometry/index.js';
+import { ensureGeneratorGraph, graphCacheKey, loadModelPackage, type Manifest } from './model/index.js';
 import { createLogger, createMetrics, type Logger } from './observability/index.js';
 import { createFaceService, createGeneratorRunner } from './service/index.js';
 
@@ -49,6 +52,7 @@ export async function startServer(
         deviceId: config.engine.deviceId,
       });
   const m = pkg.manifest;
+  const modelTopology = await loadModelTopology(pkg.dir, m);
   logger.info(
     {
       model: m.name,
@@ -93,6 +97,7 @@ export async function startServer(
     engineIdentity: `${graphCacheKey(pkg, graphOptions)}/${config.engine.executionProvider}`,
     batcher,
     encoder,
+    ...(modelTopology && { modelTopology }),
     limits: config.limits,
     metrics,
     logger,
@@ -140,6 +145,17 @@ export async function startServer(
     return stopping;
   };
   return { httpPort, shutdown };
+}
+
+/** The package's own mesh template, when its manifest names a topology file. */
+async function loadModelTopology(dir: string, manifest: Manifest): Promise<Topology | undefined> {
+  if (manifest.topology?.kind !== 'file') return undefined;
+  const path = join(dir, manifest.topology.path);
+  try {
+    return parseTopologyFile(JSON.parse(await readFile(path, 'utf8')), path);
+  } catch (e) {
+    throw new ModelPackageError(`${path}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 async function main(): Promise<void> {

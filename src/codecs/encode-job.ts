@@ -3,12 +3,14 @@
  * runs it (on whatever thread calls it).
  */
 import { encodeExr } from './exr.js';
+import { encodeMesh, type MeshJob } from './mesh.js';
 import { encodeNpy, type NpyDtype } from './npy.js';
 import { encodePng, type PngChannels } from './png.js';
 import { createZip, type ZipEntry } from './zip.js';
 
-/** A PNG, NPY, EXR or ZIP encoding, with the same arguments as the direct functions. */
+/** A PNG, NPY, EXR, ZIP or mesh encoding, with the same arguments as the direct functions. */
 export type EncodeJob =
+  | MeshJob
   | { kind: 'png'; pixels: Uint8Array | Uint16Array; width: number; height: number; channels: PngChannels }
   | { kind: 'npy'; data: Float32Array | Uint8Array | Uint16Array; shape: number[]; dtype: NpyDtype }
   | { kind: 'exr'; data: Float32Array; width: number; height: number; channels: 3; half?: boolean }
@@ -28,6 +30,8 @@ export async function runEncodeJob(job: EncodeJob): Promise<Uint8Array> {
       return encodeExr(job.data, job.width, job.height, job.channels, { half: job.half ?? false });
     case 'zip':
       return createZip(job.entries, { compress: job.compress ?? false });
+    case 'mesh':
+      return encodeMesh(job);
     default:
       throw new RangeError(`runEncodeJob: unknown job kind ${JSON.stringify((job as { kind: unknown }).kind)}`);
   }
@@ -44,6 +48,9 @@ export function mapJobArrays(job: EncodeJob, map: <T extends JobArray>(array: T)
       return { ...job, data: map(job.data) };
     case 'zip':
       return { ...job, entries: job.entries.map((e) => ({ ...e, data: map(e.data) })) };
+    case 'mesh':
+      // the topology is shared between jobs: it is cloned, never transferred
+      return { ...job, shape: map(job.shape), texture: map(job.texture), normals: map(job.normals) };
     default:
       return job;
   }

@@ -9,6 +9,7 @@ export {
 } from './encode-pool.js';
 export { EXR_DEFAULTS, type ExrOptions, encodeExr } from './exr.js';
 export { encodeGlb, GLB_DEFAULTS, type GlbMetadata, type GlbOptions } from './glb.js';
+export { encodeMesh, type MeshFormat, type MeshJob } from './mesh.js';
 export { decodeNpy, encodeNpy, type NpyArray, type NpyDtype } from './npy.js';
 export { encodeObj, OBJ_DEFAULTS, type ObjOptions } from './obj.js';
 export { encodePly, type PlyOptions } from './ply.js';

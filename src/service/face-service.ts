@@ -7,12 +7,22 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Batcher } from '../batching/index.js';
 import type { EncodeJob } from '../codecs/index.js';
 import { UnavailableError } from '../errors.js';
-import { type Expression, GENERATOR_OUTPUTS, labelVector, latentFromSeed, type Manifest } from '../model/index.js';
+import type { Topology } from '../geometry/index.js';
+import { type Expression, labelVector, latentFromSeed, type Manifest } from '../model/index.js';
 import type { Logger, Metrics } from '../observability/index.js';
 import type { FaceItem } from './generator-runner.js';
 import { interpolateLabel, interpolateLatent } from './interpolation.js';
-import { artifactJob, engineOutputFor, type FaceMaps, FORMATS_BY_OUTPUT } from './outputs.js';
-import type { Artifact, FaceResult, GenerateRequest, InterpolateRequest, ModelInfo, OutputRequest } from './types.js';
+import { artifactJob, engineOutputsFor, type FaceMaps, FORMATS_BY_OUTPUT } from './outputs.js';
+import { createTopologies } from './topologies.js';
+import {
+  type Artifact,
+  type FaceResult,
+  type GenerateRequest,
+  type InterpolateRequest,
+  type ModelInfo,
+  OUTPUT_KINDS,
+  type OutputRequest,
+} from './types.js';
 import { type RequestLimits, validateGenerate, validateInterpolate, validateOutputs } from './validate.js';
 
 /** Bump when artifact bytes for the same inputs change (encoder settings, decoding): part of every ETag. */
@@ -40,6 +50,8 @@ export interface FaceServiceDeps {
   engineIdentity: string;
   batcher: Batcher<FaceItem, FaceMaps>;
   encoder: Encoder;
+  /** The package's own mesh template (manifest topology `file`), offered as topology `model`. */
+  modelTopology?: Topology;
   limits: RequestLimits;
   metrics: Metrics;
   logger: Logger;
@@ -47,6 +59,14 @@ export interface FaceServiceDeps {
 
 /** Lifecycle of the service. */
 export type ServiceState = 'starting' | 'ready' | 'draining' | 'stopped';
+
+/** What a single cacheable artifact depends on besides its seed and output. */
+export interface ArtifactParams {
+  expression?: Expression;
+  intensity?: number;
+  truncation?: number;
+  topology?: string;
+}
 
 /** The face service. */
 export interface FaceService {
@@ -56,18 +76,19 @@ export interface FaceService {
   warmUp(): Promise<void>;
   generate(request: GenerateRequest, options?: CallOptions): Promise<FaceResult[]>;
   interpolate(request: InterpolateRequest, options?: CallOptions): Promise<FaceResult[]>;
-  /** The strong ETag of one artifact of one seed, known before generating it. */
-  artifactEtag(
-    seed: number,
-    output: OutputRequest,
-    expression: Expression | undefined,
-    intensity: number | undefined,
-    truncation: number | undefined,
-  ): string;
+  /** The strong ETag of one artifact of one seed, known before generating it (validates the parameters). */
+  artifactEtag(seed: number, output: OutputRequest, params: ArtifactParams): string;
   /** A zip archive of named files (for bulk responses). */
   zip(entries: { name: string; data: Uint8Array }[]): Promise<Uint8Array>;
   /** Stops admission (not ready), finishes accepted work: true when everything finished in time. */
   drain(timeoutMs: number): Promise<boolean>;
+}
+
+interface Face {
+  z: Float32Array;
+  label: Float32Array;
+  seed?: number;
+  truncation: number;
 }
 
 /** Creates the face service. */
@@ -75,6 +96,7 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
   const { manifest, batcher, encoder, metrics, limits } = deps;
   const arch = manifest.architecture;
   const log = deps.logger.child({ module: 'service' });
+  const topologies = createTopologies(manifest, deps.modelTopology);
   let state: ServiceState = 'starting';
 
   const model: ModelInfo = {
@@ -86,8 +108,10 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
     latentSize: arch.latentSize,
     expressions: [...manifest.labels.names],
     neutralExpression: manifest.labels.neutral,
-    outputs: ['texture', 'normals', 'shape', 'uv'],
+    outputs: [...OUTPUT_KINDS],
     formats: Object.fromEntries(Object.entries(FORMATS_BY_OUTPUT).map(([k, v]) => [k, [...v]])) as ModelInfo['formats'],
+    topologies: topologies.names,
+    defaultTopology: topologies.defaultName,
     licence: { name: manifest.licence.name, redistributable: manifest.licence.redistributable },
     weightsSha256: deps.weightsSha256,
     precision: deps.precision,
@@ -98,26 +122,40 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
   const admit = () => {
     if (state === 'ready') return;
     metrics.rejections.inc({ reason: state === 'starting' ? 'not_ready' : 'draining' });
+    const starting = state === 'starting';
     throw new UnavailableError(
-      state === 'starting' ? 'the model is still loading' : 'the server is shutting down',
-      state === 'starting' ? 1000 : 0,
+      starting ? 'the model is still loading' : 'the server is shutting down',
+      starting ? 1000 : 0,
     );
   };
 
   /** Runs faces through the batcher and encodes their artifacts. */
   async function run(
-    faces: { z: Float32Array; label: Float32Array; seed?: number; truncation: number }[],
+    faces: Face[],
     outputs: readonly OutputRequest[],
+    topology: string | undefined,
     options: CallOptions,
   ): Promise<FaceResult[]> {
-    const fetches = new Set(outputs.map(engineOutputFor));
+    const mesh = outputs.some((o) => o.output === 'mesh') ? topologies.resolve(topology) : undefined;
+    const fetches = new Set(outputs.flatMap(engineOutputsFor));
     const items: FaceItem[] = faces.map((f) => ({ z: f.z, label: f.label, fetches }));
     const maps = await batcher.submit(items, options);
     options.signal?.throwIfAborted();
     metrics.facesGenerated.inc(faces.length);
     return Promise.all(
       faces.map(async (face, index) => {
-        const artifacts = await Promise.all(outputs.map((o) => encodeArtifact(o, maps[index] as FaceMaps)));
+        const metadata = {
+          generator: 'tbgan-serve',
+          model: manifest.name,
+          modelVersion: manifest.version,
+          trained: manifest.trained,
+          ...(face.seed !== undefined && { seed: face.seed }),
+          label: Array.from(face.label),
+          truncation: face.truncation,
+          topology: mesh?.name,
+        };
+        const target = mesh && { ...mesh, metadata };
+        const artifacts = await Promise.all(outputs.map((o) => encodeArtifact(o, maps[index] as FaceMaps, target)));
         const result: FaceResult = { index, label: Array.from(face.label), truncation: face.truncation, artifacts };
         if (face.seed !== undefined) result.seed = face.seed;
         return result;
@@ -125,8 +163,12 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
     );
   }
 
-  async function encodeArtifact(o: OutputRequest, maps: FaceMaps): Promise<Artifact> {
-    const { job, info } = artifactJob(o, maps, arch.resolution);
+  async function encodeArtifact(
+    o: OutputRequest,
+    maps: FaceMaps,
+    mesh?: Parameters<typeof artifactJob>[3],
+  ): Promise<Artifact> {
+    const { job, info } = artifactJob(o, maps, arch.resolution, mesh);
     const end = metrics.encodeDuration.startTimer({ format: o.format });
     const bytes = await encoder.encode(job);
     end();
@@ -134,6 +176,9 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
   }
 
   const scaled = (z: Float32Array, truncation: number) => (truncation === 1 ? z : z.map((v) => v * truncation));
+  const checkTopology = (outputs: readonly OutputRequest[], topology: string | undefined) => {
+    if (outputs.some((o) => o.output === 'mesh')) topologies.resolve(topology);
+  };
 
   const service: FaceService = {
     model,
@@ -143,12 +188,20 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
 
     async warmUp() {
       const start = performance.now();
-      const fetches = new Set(GENERATOR_OUTPUTS);
-      const label = labelVector(manifest.labels, undefined);
-      await batcher.submit([{ z: latentFromSeed(0, arch.latentSize), label, fetches }]);
-      await encodeArtifact(
-        { output: 'texture', format: 'png' },
-        { texture: new Uint8Array(arch.resolution * arch.resolution * 3) },
+      const face = {
+        z: latentFromSeed(0, arch.latentSize),
+        label: labelVector(manifest.labels, undefined),
+        truncation: 1,
+      };
+      await run(
+        [face],
+        [
+          { output: 'texture', format: 'png' },
+          { output: 'mesh', format: 'glb' },
+          { output: 'uv', format: 'npy' },
+        ],
+        undefined,
+        {},
       );
       state = 'ready';
       metrics.ready.set(1);
@@ -158,22 +211,24 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
     async generate(request, options = {}) {
       admit();
       validateGenerate(request, limits, arch.latentSize);
+      checkTopology(request.outputs, request.topology);
       const label = labelVector(manifest.labels, request.expression, request.intensity);
       const truncation = request.truncation ?? 1;
       const source = request.source ?? { seed: randomSeed() };
-      const faces = Array.from({ length: request.count }, (_, i) => {
+      const faces = Array.from({ length: request.count }, (_, i): Face => {
         if ('seed' in source) {
           const seed = (source.seed + i) >>> 0;
           return { z: scaled(latentFromSeed(seed, arch.latentSize), truncation), label, seed, truncation };
         }
         return { z: scaled(Float32Array.from(source.latents[i] as number[]), truncation), label, truncation };
       });
-      return run(faces, request.outputs, options);
+      return run(faces, request.outputs, request.topology, options);
     },
 
     async interpolate(request, options = {}) {
       admit();
       validateInterpolate(request, limits, arch.latentSize);
+      checkTopology(request.outputs, request.topology);
       const truncation = request.truncation ?? 1;
       const end = (e: InterpolateRequest['from'], field: string) => ({
         z: 'seed' in e.source ? latentFromSeed(e.source.seed, arch.latentSize) : Float32Array.from(e.source.latent),
@@ -181,7 +236,7 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
       });
       const a = end(request.from, 'from');
       const b = end(request.to, 'to');
-      const faces = Array.from({ length: request.steps }, (_, i) => {
+      const faces = Array.from({ length: request.steps }, (_, i): Face => {
         const t = i / (request.steps - 1);
         return {
           z: scaled(interpolateLatent(a.z, b.z, t, request.method), truncation),
@@ -189,13 +244,14 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
           truncation,
         };
       });
-      return run(faces, request.outputs, options);
+      return run(faces, request.outputs, request.topology, options);
     },
 
-    artifactEtag(seed, output, expression, intensity, truncation) {
+    artifactEtag(seed, output, params) {
       validateOutputs([output]);
-      const label = Array.from(labelVector(manifest.labels, expression, intensity));
-      const key = JSON.stringify([
+      const label = Array.from(labelVector(manifest.labels, params.expression, params.intensity));
+      const topology = output.output === 'mesh' ? topologies.resolve(params.topology).name : null;
+      const key = [
         ARTIFACT_VERSION,
         manifest.name,
         manifest.version,
@@ -204,9 +260,10 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
         output.output,
         output.format,
         label,
-        truncation ?? 1,
-      ]);
-      return `"${createHash('sha256').update(key).digest('base64url')}"`;
+        params.truncation ?? 1,
+        topology,
+      ];
+      return `"${createHash('sha256').update(JSON.stringify(key)).digest('base64url')}"`;
     },
 
     zip(entries) {

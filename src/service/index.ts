@@ -1,5 +1,6 @@
 export {
   ARTIFACT_VERSION,
+  type ArtifactParams,
   type CallOptions,
   createFaceService,
   type Encoder,

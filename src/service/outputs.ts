@@ -8,8 +8,12 @@
  * | normals | (n + 1) / 2        | (n + 1) / 2        | uint8 [R,R,3]  | unit n  | unit n        |
  * | shape   | (xyz + 1) / 2 clip | (xyz + 1) / 2 clip | float32 [R,R,3]| xyz     | xyz           |
  * | uv      | -                  | -                  | float32 [9,R,R]| raw     | -             |
+ *
+ * Meshes (`mesh`: glb, obj (a zip of OBJ + MTL + PNGs), ply) are built from shape, texture and normals
+ * by the encoder (codecs/mesh.ts).
  */
 import type { EncodeJob } from '../codecs/index.js';
+import type { Topology } from '../geometry/index.js';
 import { float32ToFloat16, type GeneratorOutput } from '../model/index.js';
 import type { Artifact, OutputFormat, OutputKind, OutputRequest } from './types.js';
 
@@ -19,6 +23,7 @@ export const FORMATS_BY_OUTPUT: Readonly<Record<OutputKind, readonly OutputForma
   normals: ['png', 'png16', 'npy', 'npy-f16', 'exr'],
   shape: ['png', 'png16', 'npy', 'npy-f16', 'exr'],
   uv: ['npy', 'npy-f16'],
+  mesh: ['glb', 'obj', 'ply'],
 };
 
 /** The format used when a request names an output without one. */
@@ -27,6 +32,7 @@ export const DEFAULT_FORMAT: Readonly<Record<OutputKind, OutputFormat>> = {
   normals: 'png',
   shape: 'npy',
   uv: 'npy',
+  mesh: 'glb',
 };
 
 const MEDIA: Record<OutputFormat, { mediaType: string; extension: string }> = {
@@ -35,6 +41,9 @@ const MEDIA: Record<OutputFormat, { mediaType: string; extension: string }> = {
   npy: { mediaType: 'application/x-npy', extension: 'npy' },
   'npy-f16': { mediaType: 'application/x-npy', extension: 'npy' },
   exr: { mediaType: 'image/x-exr', extension: 'exr' },
+  glb: { mediaType: 'model/gltf-binary', extension: 'glb' },
+  obj: { mediaType: 'application/zip', extension: 'obj.zip' },
+  ply: { mediaType: 'application/x-ply', extension: 'ply' },
 };
 
 /** Media type and extension of a format. */
@@ -42,10 +51,21 @@ export function formatMedia(format: OutputFormat): { mediaType: string; extensio
   return MEDIA[format];
 }
 
-/** The generator output an artifact is made from: uint8 maps decoded in the graph where they suffice. */
-export function engineOutputFor(o: OutputRequest): GeneratorOutput {
-  if (o.output === 'uv' || o.output === 'shape') return o.output;
-  return o.format === 'png' || o.format === 'npy' ? o.output : 'uv';
+/** The generator outputs an artifact is made from: uint8 maps decoded in the graph where they suffice. */
+export function engineOutputsFor(o: OutputRequest): GeneratorOutput[] {
+  if (o.output === 'mesh') return ['shape', 'texture', 'normals'];
+  if (o.output === 'uv' || o.output === 'shape') return [o.output];
+  return [o.format === 'png' || o.format === 'npy' ? o.output : 'uv'];
+}
+
+/** A mesh output's topology, resolved by the service, and the metadata written into the file. */
+export interface MeshTarget {
+  /** The topology's name, and what the encoder gets: a built-in name or the topology itself. */
+  name: string;
+  topology: string | Topology;
+  vertices: number;
+  triangles: number;
+  metadata: Record<string, unknown>;
 }
 
 /** One face's generator outputs: images [R, R, 3], raw uv [9, R, R]. */
@@ -59,6 +79,7 @@ export function artifactJob(
   o: OutputRequest,
   maps: FaceMaps,
   resolution: number,
+  mesh?: MeshTarget,
 ): { job: EncodeJob; info: ArtifactInfo } {
   const R = resolution;
   const media = MEDIA[o.format];
@@ -73,6 +94,22 @@ export function artifactJob(
     if (value === undefined) throw new Error(`generator output '${name}' missing for ${o.output}.${o.format}`);
     return value;
   };
+  if (o.output === 'mesh') {
+    if (!mesh) throw new Error('a mesh output needs its topology');
+    const format = o.format as 'glb' | 'obj' | 'ply';
+    const { topology, metadata } = mesh;
+    const job: EncodeJob = {
+      kind: 'mesh',
+      format,
+      resolution: R,
+      shape: need(maps.shape, 'shape'),
+      texture: need(maps.texture, 'texture'),
+      normals: need(maps.normals, 'normals'),
+      topology,
+      metadata,
+    };
+    return { job, info: { ...info([mesh.vertices, 3], 'float32'), topology: mesh.name, triangles: mesh.triangles } };
+  }
   if (o.output === 'uv') {
     const uv = need(maps.uv, 'uv');
     return o.format === 'npy'
@@ -125,6 +162,8 @@ export function artifactJob(
       };
     case 'exr':
       return { job: { kind: 'exr', data: values, width: R, height: R, channels: 3 }, info: info(hwc, 'float32') };
+    default:
+      throw new Error(`${o.output} does not come as ${o.format}`);
   }
 }
 

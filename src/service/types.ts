@@ -4,12 +4,15 @@
  */
 import type { Expression } from '../model/index.js';
 
-/** The maps a face has (research/tbgan.md §1.7): RGB texture, XYZ shape, unit normals, or all 9 raw channels. */
-export const OUTPUT_KINDS = ['texture', 'normals', 'shape', 'uv'] as const;
+/**
+ * What a face comes as: its maps (research/tbgan.md §1.7: RGB texture, XYZ shape, unit normals, or all
+ * 9 raw channels) or a textured mesh built from them (docs/geometry.md).
+ */
+export const OUTPUT_KINDS = ['texture', 'normals', 'shape', 'uv', 'mesh'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 /** File formats of a map. */
-export const OUTPUT_FORMATS = ['png', 'png16', 'npy', 'npy-f16', 'exr'] as const;
+export const OUTPUT_FORMATS = ['png', 'png16', 'npy', 'npy-f16', 'exr', 'glb', 'obj', 'ply'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** One requested artifact of each face. */
@@ -31,6 +34,8 @@ export interface GenerateRequest {
   /** Latent scale in (0, 1]: z * truncation (1 = none). */
   truncation?: number;
   outputs: readonly OutputRequest[];
+  /** Mesh topology for `mesh` outputs (a name from ModelInfo.topologies); the model's default if absent. */
+  topology?: string;
 }
 
 /** One end of an interpolation. */
@@ -48,6 +53,7 @@ export interface InterpolateRequest {
   method: 'slerp' | 'lerp';
   truncation?: number;
   outputs: readonly OutputRequest[];
+  topology?: string;
 }
 
 /** One encoded file of a face. */
@@ -57,9 +63,12 @@ export interface Artifact {
   mediaType: string;
   /** File extension without the dot. */
   extension: string;
-  /** Shape of the encoded array, e.g. [256, 256, 3] or [9, 256, 256]. */
+  /** Shape of the encoded array, e.g. [256, 256, 3] or [9, 256, 256]; meshes: [vertices, 3]. */
   shape: number[];
   dtype: 'uint8' | 'uint16' | 'float16' | 'float32';
+  /** Meshes: the topology and its triangle count. */
+  topology?: string;
+  triangles?: number;
   bytes: Uint8Array;
 }
 
@@ -86,6 +95,9 @@ export interface ModelInfo {
   neutralExpression: string | null;
   outputs: OutputKind[];
   formats: Record<OutputKind, OutputFormat[]>;
+  /** Mesh topologies on offer, and the one used when a request names none. */
+  topologies: string[];
+  defaultTopology: string;
   licence: { name: string; redistributable: boolean };
   /** sha256 of the weights (the model's identity in ETags). */
   weightsSha256: string;

@@ -5,11 +5,16 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { until } from '../fakes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
 
 async function startProcess(
   env: Record<string, string>,
@@ -25,6 +30,7 @@ async function startProcess(
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.push(child);
   const logs: string[] = [];
   let port = 0;
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -50,7 +56,10 @@ test('SIGTERM: every accepted request completes, then the process exits 0', asyn
   const post = () =>
     fetch(`${url}/v1/faces:generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const accepted = Array.from({ length: 4 }, post);
-  await until(async () => /tbgan_queue_depth [1-9]/.test(await (await fetch(`${url}/metrics`)).text()), 10_000);
+  // work has started once a batch beyond the warm-up's has run or faces are queued
+  const started = (text: string) =>
+    /^tbgan_queue_depth [1-9]/m.test(text) || /^tbgan_batch_size_count ([2-9]|\d{2,})/m.test(text);
+  await until(async () => started(await (await fetch(`${url}/metrics`)).text()), 30_000);
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   const responses = await Promise.all(accepted);

@@ -6,22 +6,11 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ServiceError } from '../../errors.js';
 import type { Logger, Metrics } from '../../observability/index.js';
-import {
-  type CallOptions,
-  type FaceService,
-  formatMedia,
-  type OutputFormat,
-  type OutputRequest,
-} from '../../service/index.js';
+import type { CallOptions, FaceService } from '../../service/index.js';
+import { sendArtifact } from './artifacts.js';
 import { errorHandler, sendProblem } from './problems.js';
 import { sendFaces } from './responses.js';
-import {
-  isOutputKind,
-  parseExpressionQuery,
-  parseGenerateBody,
-  parseInterpolateBody,
-  parseNumberQuery,
-} from './schemas.js';
+import { parseGenerateBody, parseInterpolateBody } from './schemas.js';
 
 /** What the HTTP app needs besides the service. */
 export interface HttpAppDeps {
@@ -33,14 +22,6 @@ export interface HttpAppDeps {
   /** Largest deadline a request may ask for. */
   maxTimeoutMs: number;
 }
-
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-const EXTENSION_FORMATS: Record<string, OutputFormat[]> = {
-  png: ['png', 'png16'],
-  npy: ['npy', 'npy-f16'],
-  exr: ['exr'],
-};
-const ARTIFACT_QUERY = new Set(['expression', 'intensity', 'truncation', 'format']);
 
 /** Creates the express app serving `service`. */
 export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.Express {
@@ -120,45 +101,13 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
     await sendFaces(req, res, service, faces);
   });
 
-  // One artifact of one seed: byte-identical on every call, so cacheable forever (strong ETag, 304).
-  app.get('/v1/faces/:seed/:file', route('artifact'), async (req, res) => {
-    const unknown = Object.keys(req.query).find((k) => !ARTIFACT_QUERY.has(k));
-    if (unknown !== undefined)
-      throw new ServiceError(
-        'INVALID_ARGUMENT',
-        `unknown query parameter; allowed: ${[...ARTIFACT_QUERY].join(', ')}`,
-        { field: unknown },
-      );
-    const seedText = req.params.seed as string;
-    const seed = /^\d{1,10}$/.test(seedText) ? Number(seedText) : Number.NaN;
-    if (!(seed >= 0 && seed < 2 ** 32))
-      throw new ServiceError('INVALID_ARGUMENT', 'must be an integer in [0, 4294967295]', { field: 'seed' });
-    const output = parseArtifactFile(req.params.file as string, req.query.format);
-    const expression = parseExpressionQuery(req.query.expression);
-    const intensity = parseNumberQuery(req.query.intensity, 'intensity');
-    const truncation = parseNumberQuery(req.query.truncation, 'truncation');
-    const etag = service.artifactEtag(seed, output, expression, intensity, truncation);
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', IMMUTABLE);
-    if (ifNoneMatch(req.get('if-none-match'), etag)) {
-      res.status(304).end();
-      return;
-    }
-    const request = {
-      count: 1,
-      source: { seed },
-      outputs: [output],
-      ...(expression !== undefined && { expression }),
-      ...(intensity !== undefined && { intensity }),
-      ...(truncation !== undefined && { truncation }),
-    };
-    const [face] = await service.generate(request, callOptions(req, res, undefined));
-    const artifact = face?.artifacts[0];
-    if (!artifact) throw new Error('generate returned no artifact');
-    res
-      .type(artifact.mediaType)
-      .send(Buffer.from(artifact.bytes.buffer, artifact.bytes.byteOffset, artifact.bytes.byteLength));
-  });
+  // One artifact of one seed: byte-identical on every call, cacheable forever (strong ETag, 304).
+  app.get('/v1/faces/:seed/:file', route('artifact'), (req, res) =>
+    sendArtifact(req, res, service, () => callOptions(req, res, undefined)),
+  );
+  app.get('/v1/faces/:file', route('mesh'), (req, res) =>
+    sendArtifact(req, res, service, () => callOptions(req, res, undefined)),
+  );
 
   app.use((req, res) => {
     sendProblem(res, new ServiceError('NOT_FOUND', `no route for ${req.method} ${req.path}`), req.originalUrl);
@@ -190,38 +139,4 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
   }
 
   return app;
-}
-
-/** `texture.png` (+ optional `?format=png16`) -> the artifact it names. */
-function parseArtifactFile(file: string, formatQuery: unknown): OutputRequest {
-  const dot = file.indexOf('.');
-  const name = dot < 0 ? file : file.slice(0, dot);
-  const ext = dot < 0 ? '' : file.slice(dot + 1);
-  if (!isOutputKind(name))
-    throw new ServiceError('INVALID_ARGUMENT', `unknown output '${name}'; one of texture, normals, shape, uv`, {
-      field: 'output',
-    });
-  const formats = EXTENSION_FORMATS[ext];
-  if (formats === undefined)
-    throw new ServiceError('INVALID_ARGUMENT', `unknown extension '${ext}'; one of png, npy, exr`, {
-      field: 'extension',
-    });
-  if (formatQuery === undefined) return { output: name, format: formats[0] as OutputFormat };
-  if (typeof formatQuery !== 'string' || !formats.includes(formatQuery as OutputFormat)) {
-    throw new ServiceError(
-      'INVALID_ARGUMENT',
-      `format must match the extension .${ext}: one of ${formats.join(', ')}`,
-      { field: 'format' },
-    );
-  }
-  if (formatMedia(formatQuery as OutputFormat).extension !== ext)
-    throw new ServiceError('INVALID_ARGUMENT', 'format does not match the extension', { field: 'format' });
-  return { output: name, format: formatQuery as OutputFormat };
-}
-
-/** RFC 9110 If-None-Match: `*` or a list of entity tags (weak comparison). */
-function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }

@@ -15,6 +15,7 @@ function artifactMeta(a: Artifact) {
     mediaType: a.mediaType,
     shape: a.shape,
     dtype: a.dtype,
+    ...(a.topology !== undefined && { topology: a.topology, triangles: a.triangles }),
     bytes: a.bytes.byteLength,
   };
 }

@@ -22,6 +22,8 @@ const common = {
   intensity: z.number().optional(),
   truncation: z.number().optional(),
   outputs: z.array(OutputSchema).optional(),
+  meshFormat: z.string().optional(),
+  topology: z.string().optional(),
   timeoutMs: z.number().optional(),
 };
 
@@ -46,6 +48,8 @@ const InterpolateBody = z.strictObject({
   method: z.string().optional(),
   truncation: z.number().optional(),
   outputs: z.array(OutputSchema).optional(),
+  meshFormat: z.string().optional(),
+  topology: z.string().optional(),
   timeoutMs: z.number().optional(),
 });
 
@@ -70,13 +74,17 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
 }
 
-function parseOutputs(outputs: z.infer<typeof OutputSchema>[] | undefined): OutputRequest[] {
-  if (outputs === undefined) return [{ output: 'texture', format: 'png' }];
+/** Outputs as requested; a `mesh` without its own format takes `meshFormat` (default glb). */
+function parseOutputs(
+  outputs: z.infer<typeof OutputSchema>[] | undefined,
+  meshFormat: string | undefined,
+): OutputRequest[] {
+  if (outputs === undefined) outputs = meshFormat === undefined ? ['texture'] : ['mesh'];
   return outputs.map((o) => {
     const output = (typeof o === 'string' ? o : o.output) as OutputKind;
-    const format =
-      typeof o === 'string' || o.format === undefined ? (DEFAULT_FORMAT[output] ?? 'png') : (o.format as OutputFormat);
-    return { output, format };
+    const given = typeof o === 'string' ? undefined : o.format;
+    const format = given ?? (output === 'mesh' ? meshFormat : undefined) ?? DEFAULT_FORMAT[output] ?? 'png';
+    return { output, format: format as OutputFormat };
   });
 }
 
@@ -91,7 +99,11 @@ export function parseGenerateBody(body: unknown): Parsed<GenerateRequest> {
   const b = parse(GenerateBody, body);
   if (b.seed !== undefined && b.latents !== undefined)
     throw new ServiceError('INVALID_ARGUMENT', 'give seed or latents, not both', { field: 'latents' });
-  const request: GenerateRequest = { count: b.count ?? b.latents?.length ?? 1, outputs: parseOutputs(b.outputs) };
+  const request: GenerateRequest = {
+    count: b.count ?? b.latents?.length ?? 1,
+    outputs: parseOutputs(b.outputs, b.meshFormat),
+  };
+  if (b.topology !== undefined) request.topology = b.topology;
   if (b.seed !== undefined) request.source = { seed: b.seed };
   if (b.latents !== undefined) request.source = { latents: b.latents };
   if (b.expression !== undefined) request.expression = b.expression;
@@ -118,9 +130,10 @@ export function parseInterpolateBody(body: unknown): Parsed<InterpolateRequest> 
     to: parseEndpoint(b.to, 'to'),
     steps: b.steps ?? DEFAULT_STEPS,
     method: (b.method ?? 'slerp') as InterpolateRequest['method'],
-    outputs: parseOutputs(b.outputs),
+    outputs: parseOutputs(b.outputs, b.meshFormat),
   };
   if (b.truncation !== undefined) request.truncation = b.truncation;
+  if (b.topology !== undefined) request.topology = b.topology;
   return b.timeoutMs === undefined ? { request } : { request, timeoutMs: b.timeoutMs };
 }
 
