@@ -43,6 +43,9 @@ const rendered = skip
       return out;
     })();
 
+// A failed render fails the tests that await it, not the whole file as an unhandled rejection.
+rendered?.catch(() => {});
+
 async function objectsOf(overlay: keyof Awaited<NonNullable<typeof rendered>>): Promise<K8sObject[]> {
   return (await (rendered as NonNullable<typeof rendered>))[overlay];
 }
