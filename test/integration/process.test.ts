@@ -47,26 +47,32 @@ async function startProcess(
 }
 
 test('SIGTERM: every accepted request completes, then the process exits 0', async () => {
-  const { child, url, logs } = await startProcess({ TBGAN_BATCH_MAX_SIZE: '4' });
+  const { child, url, logs } = await startProcess({ TBGAN_BATCH_MAX_SIZE: '1' });
   assert.ok(
     logs.some((l) => l.includes('UNTRAINED')),
     'says plainly that the default model is untrained',
   );
-  const body = JSON.stringify({ seed: 1, count: 4, outputs: ['texture', 'shape'] });
-  const post = () =>
-    fetch(`${url}/v1/faces:generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const body = JSON.stringify({ seed: 1, count: 16, outputs: ['texture'] });
+  // each response is read as it arrives, as separate clients would
+  const post = async () => {
+    const r = await fetch(`${url}/v1/faces:generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    return { status: r.status, faces: ((await r.json()) as { faces?: unknown[] }).faces?.length };
+  };
   const accepted = Array.from({ length: 4 }, post);
-  // work has started once a batch beyond the warm-up's has run or faces are queued
-  const started = (text: string) =>
-    /^tbgan_queue_depth [1-9]/m.test(text) || /^tbgan_batch_size_count ([2-9]|\d{2,})/m.test(text);
-  await until(async () => started(await (await fetch(`${url}/metrics`)).text()), 30_000);
+  // One face per engine run: 48 or more queued faces can only mean all four requests were accepted
+  // (three requests queue at most 15 + 16 + 16), and the work is far from done.
+  const depth = async () => Number(/^tbgan_queue_depth (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+  await until(async () => (await depth()) >= 48, 30_000);
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
-  const responses = await Promise.all(accepted);
-  for (const r of responses) {
-    assert.equal(r.status, 200);
-    assert.equal(((await r.json()) as { faces: unknown[] }).faces.length, 4);
-  }
+  assert.deepEqual(
+    await Promise.all(accepted),
+    Array.from({ length: 4 }, () => ({ status: 200, faces: 16 })),
+  );
   const [code] = await exited;
   assert.equal(code, 0);
   assert.ok(logs.some((l) => l.includes('"msg":"stopped"') && l.includes('"finished":true')));
