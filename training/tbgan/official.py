@@ -186,7 +186,7 @@ def _read_gs(path: str, file_bytes: int, sha256: str, trailing: int, gs: Stub) -
             raise ConversionError(f"{path}: Gs variable {e}") from None
 
     normalized = source.replace("\r\n", "\n").replace("\r", "\n")
-    checkpoint = Checkpoint(path=path, file_bytes=file_bytes, sha256=sha256, network_name=state["name"],
+    checkpoint = Checkpoint(path=path, file_bytes=file_bytes, sha256=sha256, network_name=str(state["name"]),
                             static_kwargs=dict(state["static_kwargs"]), build_func_name=state["build_func_name"],
                             source_sha256=hashlib.sha256(normalized.encode("utf-8")).hexdigest(),
                             source=normalized, variables=variables)
