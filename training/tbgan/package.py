@@ -99,6 +99,12 @@ def file_entry(data: bytes) -> dict:
     return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def check_destination(out_dir: str, force: bool) -> None:
     """Refuses an existing destination unless `force`; call before any slow work."""
     if os.path.lexists(out_dir) and not os.path.isdir(out_dir):
@@ -123,6 +129,7 @@ def write_package(out_dir: str, manifest: dict, plan: list[tuple[str, tuple[int,
     os.makedirs(parent, exist_ok=True)
     work = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.partial-", dir=parent)
     try:
+        os.chmod(work, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the package from a service user
         for name, data in (unlisted_files or {}).items():
             with open(os.path.join(work, name), "wb") as f:
                 f.write(data)

@@ -118,6 +118,8 @@ def test_writes_the_manifest_provenance_licence_and_topology(tmp_path):
     written = sorted(os.listdir(tmp_path / "out"))
     assert written == [".gitignore", "model.json", "topology.json", "weights.safetensors"]
     assert (tmp_path / "out" / ".gitignore").read_text().endswith("\n*\n")  # never committed by accident
+    os.makedirs(tmp_path / "plain")
+    assert os.stat(tmp_path / "out").st_mode == os.stat(tmp_path / "plain").st_mode  # not mkdtemp's 0700
 
 
 def test_expression_names_default_to_placeholders(tmp_path):
