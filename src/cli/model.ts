@@ -1,11 +1,15 @@
 /**
- * `npm run model -- <command>`: create, inspect and build model packages.
+ * `npm run model -- <command>`: create, inspect, build and run model packages.
  *
  *   init --preset P --seed S --out DIR [--name N] [--dtype float32|float16]
  *   inspect DIR | --preset P [--json]
  *   build DIR [--fp16] [--upsample resize-conv|conv-transpose|phase] [--cache-dir D]
+ *   generate DIR (--latents z.npy | --seed S [--count N]) [--labels labels.npy] --out uv.npy [--fp16] [--upsample M]
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { decodeNpy, encodeNpy } from '../codecs/index.js';
+import { createOnnxEngine } from '../engine/index.js';
 import { ModelPackageError } from '../errors.js';
 import {
   type Architecture,
@@ -15,8 +19,12 @@ import {
   GRAPH_DEFAULTS,
   initModelPackage,
   isPresetName,
+  isSeed,
+  labelVector,
+  latentsFromSeed,
   loadModelPackage,
   type Manifest,
+  type ModelPackage,
   PRESET_NAMES,
   PRESETS,
   UPSAMPLE_MODES,
@@ -30,10 +38,17 @@ const USAGE = `usage: npm run model -- <command>
       parameters, GFLOP per face, resolution, outputs, trained
   build DIR [--fp16] [--upsample ${UPSAMPLE_MODES.join('|')}] [--cache-dir D]
       build (or find in the cache) the ONNX graph of a package
+  generate DIR (--latents z.npy | --seed S [--count N]) [--labels labels.npy] --out uv.npy
+           [--fp16] [--upsample M] [--batch-size B] [--cache-dir D]
+      run the graph with ONNX Runtime (CPU); write the raw output uv [N, 9, R, R] float32 as .npy.
+      z.npy [N, latentSize] and labels.npy [N, labelSize] are float32; no --labels: the default label
 presets: ${PRESET_NAMES.join(', ')}`;
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
 class UsageError extends Error {}
+
+/** An input file that cannot be used (wrong dtype or shape): printed without the usage, exit code 1. */
+class InputError extends Error {}
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function runModelCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -52,6 +67,10 @@ export async function runModelCli(argv: string[], out: (line: string) => void = 
       fp16: { type: 'boolean' },
       upsample: { type: 'string' },
       'cache-dir': { type: 'string' },
+      latents: { type: 'string' },
+      labels: { type: 'string' },
+      count: { type: 'string' },
+      'batch-size': { type: 'string' },
     },
   });
   switch (command) {
@@ -84,17 +103,124 @@ export async function runModelCli(argv: string[], out: (line: string) => void = 
     case 'build': {
       const dir = positionals[0];
       if (dir === undefined) throw new UsageError('build needs a package directory');
-      const upsample = (values.upsample ?? GRAPH_DEFAULTS.upsample) as UpsampleMode;
-      if (!UPSAMPLE_MODES.includes(upsample))
-        throw new UsageError(`--upsample must be one of ${UPSAMPLE_MODES.join(', ')}`);
-      const options = { precision: values.fp16 ? 'fp16' : 'fp32', upsample } as const;
+      const options = graphOptions(values.fp16, values.upsample);
       const graph = await ensureGeneratorGraph(await loadModelPackage(dir), options, values['cache-dir']);
       out(`${graph.built ? `built in ${Math.round(graph.buildMs)} ms` : 'cached'}: ${graph.graphPath}`);
+      return 0;
+    }
+    case 'generate': {
+      const dir = positionals[0];
+      if (dir === undefined) throw new UsageError('generate needs a package directory');
+      if (values.out === undefined) throw new UsageError('--out FILE.npy is required');
+      const options = graphOptions(values.fp16, values.upsample);
+      const batchSize = positiveInt(values['batch-size'] ?? '8', '--batch-size');
+      const pkg = await loadModelPackage(dir);
+      const { z, labels, count } = await generatorInputs(pkg, values);
+      const graph = await ensureGeneratorGraph(pkg, options, values['cache-dir']);
+      const uv = await runGenerator(graph.graphPath, pkg.manifest.architecture, z, labels, count, batchSize);
+      const R = pkg.manifest.architecture.resolution;
+      await writeFile(values.out, encodeNpy(uv, [count, 9, R, R], '<f4'));
+      out(`wrote ${values.out}: uv [${count}, 9, ${R}, ${R}] float32 (${options.precision}, ${options.upsample})`);
       return 0;
     }
     default:
       throw new UsageError(command === undefined ? 'no command given' : `unknown command '${command}'`);
   }
+}
+
+function graphOptions(fp16: boolean | undefined, upsampleFlag: string | undefined) {
+  const upsample = (upsampleFlag ?? GRAPH_DEFAULTS.upsample) as UpsampleMode;
+  if (!UPSAMPLE_MODES.includes(upsample))
+    throw new UsageError(`--upsample must be one of ${UPSAMPLE_MODES.join(', ')}`);
+  return { precision: fp16 ? 'fp16' : 'fp32', upsample } as const;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`${flag} must be a positive integer`);
+  return n;
+}
+
+/** Latents and labels of `generate`, [count, L] and [count, labelSize] row-major float32. */
+async function generatorInputs(
+  pkg: ModelPackage,
+  values: { latents?: string; labels?: string; seed?: string; count?: string },
+): Promise<{ z: Float32Array; labels: Float32Array; count: number }> {
+  const { latentSize, labelSize } = pkg.manifest.architecture;
+  let z: Float32Array;
+  if (values.latents !== undefined) {
+    if (values.seed !== undefined || values.count !== undefined)
+      throw new UsageError('give --latents or --seed [--count], not both');
+    z = await readMatrix(values.latents, '--latents', latentSize);
+  } else if (values.seed !== undefined) {
+    const seed = Number(values.seed);
+    if (!isSeed(seed)) throw new UsageError('--seed must be an integer in [0, 2^32)');
+    z = latentsFromSeed(seed, positiveInt(values.count ?? '1', '--count'), latentSize);
+  } else {
+    throw new UsageError('generate needs --latents FILE.npy or --seed S [--count N]');
+  }
+  const count = z.length / latentSize;
+  let labels: Float32Array;
+  if (values.labels !== undefined) {
+    labels = await readMatrix(values.labels, '--labels', labelSize);
+    if (labels.length / labelSize !== count)
+      throw new InputError(`--labels has ${labels.length / labelSize} rows, the latents ${count}`);
+  } else {
+    const label = labelVector(pkg.manifest.labels, undefined);
+    labels = new Float32Array(count * labelSize);
+    for (let i = 0; i < count; i++) labels.set(label, i * labelSize);
+  }
+  return { z, labels, count };
+}
+
+/** A float32 .npy of shape [N, columns], N >= 1. */
+async function readMatrix(path: string, flag: string, columns: number): Promise<Float32Array> {
+  let array: ReturnType<typeof decodeNpy>;
+  try {
+    array = decodeNpy(await readFile(path));
+  } catch (e) {
+    throw new InputError(
+      `${flag} ${path}: ${(e as Error).message} (expected float32: np.save(path, a.astype(np.float32)))`,
+    );
+  }
+  const { dtype, shape } = array;
+  if (dtype !== '<f4' || shape.length !== 2 || shape[1] !== columns || shape[0] === 0) {
+    throw new InputError(
+      `${flag} ${path}: expected float32 [N, ${columns}], found ${dtype} [${shape.join(', ')}] (np.save(path, a.astype(np.float32)))`,
+    );
+  }
+  return array.data as Float32Array;
+}
+
+/** Runs the graph in batches of at most `batchSize`; returns uv [count, 9, R, R]. */
+async function runGenerator(
+  graphPath: string,
+  arch: Architecture,
+  z: Float32Array,
+  labels: Float32Array,
+  count: number,
+  batchSize: number,
+): Promise<Float32Array> {
+  const { latentSize: L, labelSize: K, resolution: R } = arch;
+  const faceFloats = 9 * R * R;
+  const uv = new Float32Array(count * faceFloats);
+  const engine = await createOnnxEngine({ modelPath: graphPath });
+  try {
+    for (let start = 0; start < count; start += batchSize) {
+      const n = Math.min(batchSize, count - start);
+      const result = await engine.run(
+        {
+          z: { data: z.subarray(start * L, (start + n) * L), dims: [n, L] },
+          labels: { data: labels.subarray(start * K, (start + n) * K), dims: [n, K] },
+        },
+        ['uv'],
+      );
+      uv.set(result.uv?.data as Float32Array, start * faceFloats);
+    }
+  } finally {
+    await engine.close();
+  }
+  return uv;
 }
 
 function requirePreset(name: string | undefined): keyof typeof PRESETS {
@@ -184,7 +310,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         console.error(`error: ${(e as Error).message}\n\n${USAGE}`);
         process.exit(2);
       }
-      console.error(e instanceof ModelPackageError ? `error: ${e.message}` : e);
+      console.error(e instanceof ModelPackageError || e instanceof InputError ? `error: ${e.message}` : e);
       process.exit(1);
     },
   );

@@ -41,6 +41,13 @@ test('encodes only the bytes of a view, not its whole buffer', () => {
   assert.deepStrictEqual(decodeNpy(npy).data, new Float32Array([4, 5, 6]));
 });
 
+test('decodes a Node Buffer (what fs.readFile gives), whose slice() is a view, not a copy', () => {
+  const npy = encodeNpy(new Float32Array([1, 2, 3]), [3], '<f4');
+  const pooled = Buffer.from(npy); // small Buffers share one pooled ArrayBuffer, at an offset
+  assert.deepStrictEqual(decodeNpy(pooled).data, new Float32Array([1, 2, 3]));
+  assert.deepStrictEqual(decodeNpy(Buffer.concat([npy])).data, new Float32Array([1, 2, 3]));
+});
+
 test('gives identical bytes for identical input', () => {
   const data = new Float32Array([1.5, -2, 3]);
   assert.deepStrictEqual(encodeNpy(data, [3], '<f4'), encodeNpy(data.slice(), [3], '<f4'));

@@ -84,7 +84,8 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const byteLength = count * Type.BYTES_PER_ELEMENT;
   if (dataStart + byteLength !== bytes.length)
     throw new RangeError(`${fn}: expected ${byteLength} data bytes, found ${bytes.length - dataStart}`);
-  // slice() copies into a fresh, aligned buffer
-  const raw = bytes.slice(dataStart);
+  // Copy into a fresh, aligned buffer. Not `bytes.slice()`: on a Node Buffer (what fs.readFile gives)
+  // slice() is a view into a shared pool, so `raw.buffer` would not start at the data.
+  const raw = Uint8Array.prototype.slice.call(bytes, dataStart);
   return { dtype, shape, data: new Type(raw.buffer, 0, count) };
 }
