@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { createOnnxEngine } from '../src/engine/index.js';
 import {
   architectureStats,
+  type BranchMode,
   ensureGeneratorGraph,
   GRAPH_DEFAULTS,
   initModelPackage,
@@ -35,6 +36,7 @@ interface Config {
   preset: keyof typeof PRESETS;
   precision: Precision;
   upsample: UpsampleMode;
+  branches: BranchMode;
   batches: number[];
   minSeconds: number;
 }
@@ -61,7 +63,11 @@ async function measure(config: Config): Promise<Result> {
   const dir = await packageDir(config.preset);
   let start = performance.now();
   const pkg = await loadModelPackage(dir);
-  const graph = await ensureGeneratorGraph(pkg, { precision: config.precision, upsample: config.upsample });
+  const graph = await ensureGeneratorGraph(pkg, {
+    precision: config.precision,
+    upsample: config.upsample,
+    branches: config.branches,
+  });
   const engine = await createOnnxEngine({ modelPath: graph.graphPath });
   const loadMs = performance.now() - start;
   const arch = PRESETS[config.preset];
@@ -99,13 +105,13 @@ async function measure(config: Config): Promise<Result> {
 function format(results: Result[]): string {
   const lines = [
     `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, onnxruntime-node CPU EP`,
-    '| preset | precision | up-conv | batch | ms/face | GFLOP/s | load+build s | peak RSS MB | fp32 weights MB |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| preset | precision | up-conv | branches | batch | ms/face | GFLOP/s | load+build s | peak RSS MB | fp32 weights MB |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     for (const row of r.rows) {
       lines.push(
-        `| ${r.preset} | ${r.precision} | ${r.upsample} | ${row.batch} | ${row.msPerFace.toFixed(1)} | ${row.gflops.toFixed(0)} | ${(r.loadMs / 1000).toFixed(1)} | ${r.peakRssMB.toFixed(0)} | ${r.weightsMB.toFixed(0)} |`,
+        `| ${r.preset} | ${r.precision} | ${r.upsample} | ${r.branches} | ${row.batch} | ${row.msPerFace.toFixed(1)} | ${row.gflops.toFixed(0)} | ${(r.loadMs / 1000).toFixed(1)} | ${r.peakRssMB.toFixed(0)} | ${r.weightsMB.toFixed(0)} |`,
       );
     }
   }
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
       preset: { type: 'string' },
       precision: { type: 'string', default: 'fp32' },
       upsample: { type: 'string' },
+      branches: { type: 'string' },
       batches: { type: 'string', default: '1,4,16' },
       'min-seconds': { type: 'string', default: '3' },
       json: { type: 'boolean' },
@@ -136,11 +143,14 @@ async function main(): Promise<void> {
       values.upsample?.split(',') ??
       (preset === 'tbgan-512' ? [GRAPH_DEFAULTS.upsample] : ['phase', 'conv-transpose', 'resize-conv']);
     for (const precision of (values.precision as string).split(',')) {
-      for (const upsample of modes) {
+      for (const [upsample, branches] of modes.flatMap((u) =>
+        (values.branches?.split(',') ?? [GRAPH_DEFAULTS.branches]).map((b) => [u, b]),
+      )) {
         configs.push({
           preset,
           precision: precision as Precision,
           upsample: upsample as UpsampleMode,
+          branches: branches as BranchMode,
           batches: (values.batches as string).split(',').map(Number),
           minSeconds: Number(values['min-seconds']),
         });

@@ -15,6 +15,7 @@ export interface Config {
     cacheDir: string;
     precision: 'fp32' | 'fp16';
     upsample: 'phase' | 'conv-transpose' | 'resize-conv';
+    branches: 'grouped' | 'split';
   };
   engine: { executionProvider: 'cpu' | 'cuda' | 'tensorrt' | 'webgpu'; intraOpThreads: number; deviceId: number };
   batch: { maxBatchSize: number; maxDelayMs: number; maxQueueSize: number; maxConcurrentBatches: number };
@@ -30,7 +31,7 @@ export const DEFAULTS: Config = {
   http: { host: '0.0.0.0', port: 8080, bodyLimitBytes: 8 * 1024 * 1024 }, // 8 MiB: 64 explicit 1536-d latents as JSON is ~2 MB
   grpc: { port: 8081 },
   // the embedded default model, relative to the working directory (npm start runs in the repo root)
-  model: { dir: 'models/tbgan-256', cacheDir: '', precision: 'fp32', upsample: 'phase' },
+  model: { dir: 'models/tbgan-256', cacheDir: '', precision: 'fp32', upsample: 'phase', branches: 'grouped' },
   engine: { executionProvider: 'cpu', intraOpThreads: 0, deviceId: 0 }, // 0 threads: ONNX Runtime uses one per core
   // 2 ms: enough for concurrent requests to meet in a batch, small next to a 40 ms CPU face
   batch: { maxBatchSize: 16, maxDelayMs: 2, maxQueueSize: 256, maxConcurrentBatches: 1 },
@@ -100,6 +101,13 @@ export const SETTINGS: readonly { env: string; path: string; parse: Parser; unit
     parse: oneOf('phase', 'conv-transpose', 'resize-conv'),
     unit: '',
     description: 'form of the fused up-convolution (all exact; speed differs by device)',
+  },
+  {
+    env: 'TBGAN_BRANCHES',
+    path: 'model.branches',
+    parse: oneOf('grouped', 'split'),
+    unit: '',
+    description: 'the three branches as grouped convolutions or as separate tensors (exact either way)',
   },
   {
     env: 'TBGAN_EP',

@@ -37,7 +37,11 @@ export async function startServer(
   const metrics = createMetrics();
   const started = performance.now();
   const pkg = await loadModelPackage(config.model.dir);
-  const graphOptions = { precision: config.model.precision, upsample: config.model.upsample };
+  const graphOptions = {
+    precision: config.model.precision,
+    upsample: config.model.upsample,
+    branches: config.model.branches,
+  };
   const graph = await ensureGeneratorGraph(
     pkg,
     graphOptions,

@@ -3,7 +3,7 @@
  *
  *   init --preset P --seed S --out DIR [--name N] [--dtype float32|float16]
  *   inspect DIR | --preset P [--json]
- *   build DIR [--fp16] [--upsample resize-conv|conv-transpose|phase] [--cache-dir D]
+ *   build DIR [--fp16] [--upsample resize-conv|conv-transpose|phase] [--branches grouped|split] [--cache-dir D]
  *   generate DIR (--latents z.npy | --seed S [--count N]) [--labels labels.npy] --out uv.npy [--fp16] [--upsample M]
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -14,9 +14,12 @@ import { ModelPackageError } from '../errors.js';
 import {
   type Architecture,
   architectureStats,
+  BRANCH_MODES,
+  type BranchMode,
   ensureGeneratorGraph,
   GENERATOR_OUTPUTS,
   GRAPH_DEFAULTS,
+  type GraphOptions,
   initModelPackage,
   isPresetName,
   isSeed,
@@ -36,7 +39,7 @@ const USAGE = `usage: npm run model -- <command>
       write a randomly initialised (untrained) model package
   inspect DIR | --preset P [--json]
       parameters, GFLOP per face, resolution, outputs, trained
-  build DIR [--fp16] [--upsample ${UPSAMPLE_MODES.join('|')}] [--cache-dir D]
+  build DIR [--fp16] [--upsample ${UPSAMPLE_MODES.join('|')}] [--branches ${BRANCH_MODES.join('|')}] [--cache-dir D]
       build (or find in the cache) the ONNX graph of a package
   generate DIR (--latents z.npy | --seed S [--count N]) [--labels labels.npy] --out uv.npy
            [--fp16] [--upsample M] [--batch-size B] [--cache-dir D]
@@ -66,6 +69,7 @@ export async function runModelCli(argv: string[], out: (line: string) => void = 
       json: { type: 'boolean' },
       fp16: { type: 'boolean' },
       upsample: { type: 'string' },
+      branches: { type: 'string' },
       'cache-dir': { type: 'string' },
       latents: { type: 'string' },
       labels: { type: 'string' },
@@ -103,7 +107,7 @@ export async function runModelCli(argv: string[], out: (line: string) => void = 
     case 'build': {
       const dir = positionals[0];
       if (dir === undefined) throw new UsageError('build needs a package directory');
-      const options = graphOptions(values.fp16, values.upsample);
+      const options = graphOptions(values.fp16, values.upsample, values.branches);
       const graph = await ensureGeneratorGraph(await loadModelPackage(dir), options, values['cache-dir']);
       out(`${graph.built ? `built in ${Math.round(graph.buildMs)} ms` : 'cached'}: ${graph.graphPath}`);
       return 0;
@@ -112,7 +116,7 @@ export async function runModelCli(argv: string[], out: (line: string) => void = 
       const dir = positionals[0];
       if (dir === undefined) throw new UsageError('generate needs a package directory');
       if (values.out === undefined) throw new UsageError('--out FILE.npy is required');
-      const options = graphOptions(values.fp16, values.upsample);
+      const options = graphOptions(values.fp16, values.upsample, values.branches);
       const batchSize = positiveInt(values['batch-size'] ?? '8', '--batch-size');
       const pkg = await loadModelPackage(dir);
       const { z, labels, count } = await generatorInputs(pkg, values);
@@ -128,11 +132,17 @@ export async function runModelCli(argv: string[], out: (line: string) => void = 
   }
 }
 
-function graphOptions(fp16: boolean | undefined, upsampleFlag: string | undefined) {
+function graphOptions(
+  fp16: boolean | undefined,
+  upsampleFlag: string | undefined,
+  branchesFlag: string | undefined,
+): GraphOptions {
   const upsample = (upsampleFlag ?? GRAPH_DEFAULTS.upsample) as UpsampleMode;
   if (!UPSAMPLE_MODES.includes(upsample))
     throw new UsageError(`--upsample must be one of ${UPSAMPLE_MODES.join(', ')}`);
-  return { precision: fp16 ? 'fp16' : 'fp32', upsample } as const;
+  const branches = (branchesFlag ?? GRAPH_DEFAULTS.branches) as BranchMode;
+  if (!BRANCH_MODES.includes(branches)) throw new UsageError(`--branches must be one of ${BRANCH_MODES.join(', ')}`);
+  return { precision: fp16 ? 'fp16' : 'fp32', upsample, branches };
 }
 
 function positiveInt(text: string, flag: string): number {

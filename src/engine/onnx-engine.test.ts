@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestPackage } from '../../test/model-fixtures.js';
-import { ensureGeneratorGraph, latentsFromSeed, type ModelPackage, PRESETS, UPSAMPLE_MODES } from '../model/index.js';
+import {
+  BRANCH_MODES,
+  ensureGeneratorGraph,
+  GRAPH_DEFAULTS,
+  latentsFromSeed,
+  type ModelPackage,
+  PRESETS,
+  UPSAMPLE_MODES,
+} from '../model/index.js';
 import type { Engine } from './engine.js';
 import { createOnnxEngine } from './onnx-engine.js';
 
@@ -12,7 +20,7 @@ let modelPath: string;
 
 before(async () => {
   ({ pkg, cleanup } = await createTestPackage());
-  modelPath = (await ensureGeneratorGraph(pkg, { precision: 'fp32', upsample: 'phase' })).graphPath;
+  modelPath = (await ensureGeneratorGraph(pkg, GRAPH_DEFAULTS)).graphPath;
 });
 after(() => cleanup());
 
@@ -39,9 +47,9 @@ test('exposes the generator inputs and outputs and runs any batch size', async (
 });
 
 for (const precision of ['fp32', 'fp16'] as const) {
-  for (const upsample of UPSAMPLE_MODES) {
-    test(`${precision} ${upsample}: a face's bytes do not depend on the batch it ran in`, async () => {
-      const path = (await ensureGeneratorGraph(pkg, { precision, upsample })).graphPath;
+  for (const [upsample, branches] of UPSAMPLE_MODES.flatMap((u) => BRANCH_MODES.map((b) => [u, b] as const))) {
+    test(`${precision} ${upsample} ${branches}: a face's bytes do not depend on the batch it ran in`, async () => {
+      const path = (await ensureGeneratorGraph(pkg, { precision, upsample, branches })).graphPath;
       const engine: Engine = await createOnnxEngine({ modelPath: path });
       try {
         const outputs = ['uv', 'texture', 'normals', 'shape'];

@@ -4,7 +4,13 @@ import { createTestPackage, randomSeed, tempDir } from '../../test/model-fixture
 import { conv2d, fusedUpConv, type Map3, referenceForward, upscale2d } from '../../test/reference/tbgan-reference.js';
 import { createOnnxEngine, type Engine } from '../engine/index.js';
 import { featureMaps, variablePlan } from './architecture.js';
-import { buildGeneratorGraph, type GraphOptions, UPSAMPLE_MODES } from './graph-builder.js';
+import {
+  BRANCH_MODES,
+  buildGeneratorGraph,
+  GRAPH_DEFAULTS,
+  type GraphOptions,
+  UPSAMPLE_MODES,
+} from './graph-builder.js';
 import { ensureGeneratorGraph } from './graph-cache.js';
 import type { ModelPackage } from './package.js';
 import { PRESETS } from './presets.js';
@@ -27,31 +33,50 @@ async function run(engine: Engine, z: Float32Array, labels: Float32Array, fetche
   return engine.run({ z: { data: z, dims: [n, L] }, labels: { data: labels, dims: [n, 7] } }, fetches);
 }
 
-/** max |a - b| / max |b| over one channel range of every sample. */
-function relativeError(actual: Float32Array, expected: Float64Array[], c0: number, c1: number): number {
+/** Over one channel range of every sample: max |a - b| / max |b|, and the RMS ratio ||a - b|| / ||b||. */
+function relativeError(
+  actual: Float32Array,
+  expected: Float64Array[],
+  c0: number,
+  c1: number,
+): { max: number; rms: number } {
   let maxDiff = 0;
   let maxRef = 0;
+  let sumDiff = 0;
+  let sumRef = 0;
   const plane = R * R;
   expected.forEach((ref, s) => {
     for (let i = c0 * plane; i < c1 * plane; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs((actual[s * 9 * plane + i] as number) - (ref[i] as number)));
+      const d = (actual[s * 9 * plane + i] as number) - (ref[i] as number);
+      maxDiff = Math.max(maxDiff, Math.abs(d));
       maxRef = Math.max(maxRef, Math.abs(ref[i] as number));
+      sumDiff += d * d;
+      sumRef += (ref[i] as number) ** 2;
     }
   });
-  return maxDiff / maxRef;
+  return { max: maxDiff / maxRef, rms: Math.sqrt(sumDiff / sumRef) };
 }
+
+/**
+ * fp32: the largest difference is below 1e-4 of the largest value. fp16: the RMS difference is below
+ * 1e-2 of the RMS value (measured ~1e-3), and the largest below 5e-2: in float16 the largest relative
+ * error is 2.7e-3 for the median draw of random weights (4.1e-3 the worst of 40), but a rare draw
+ * has a pixel where PixelNorm scales float16 rounding up (1.4e-2 seen once); the bound still catches
+ * any layout or conversion bug, which gives errors of order 1.
+ */
+const TOLERANCE = { fp32: { max: 1e-4, rms: 1e-4 }, fp16: { max: 5e-2, rms: 1e-2 } } as const;
 
 describe('generator graph vs the float64 reference forward', () => {
   for (const lodKind of ['lod 0', 'lod fade-in'] as const) {
     for (const precision of ['fp32', 'fp16'] as const) {
-      for (const upsample of UPSAMPLE_MODES) {
-        const tolerance = precision === 'fp32' ? 1e-4 : 1e-2;
-        test(`${precision} ${upsample} ${lodKind}: every channel within ${tolerance} relative`, async () => {
+      for (const [upsample, branches] of UPSAMPLE_MODES.flatMap((u) => BRANCH_MODES.map((b) => [u, b] as const))) {
+        const tolerance = TOLERANCE[precision];
+        test(`${precision} ${upsample} ${branches} ${lodKind}: all 9 channels agree (max ${tolerance.max}, RMS ${tolerance.rms} relative)`, async () => {
           const seed = randomSeed();
           const lod = lodKind === 'lod 0' ? 0 : 0.05 + (seed % 90) / 100;
           const { pkg, cleanup } = await createTestPackage({ seed, biasStd: 0.2, lod });
           try {
-            const options: GraphOptions = { precision, upsample };
+            const options: GraphOptions = { precision, upsample, branches };
             const engine = await createOnnxEngine({ modelPath: (await ensureGeneratorGraph(pkg, options)).graphPath });
             const { z, labels } = randomInputs(seed + 1, 3);
             const uv = (await run(engine, z, labels, ['uv'])).uv?.data as Float32Array;
@@ -72,10 +97,9 @@ describe('generator graph vs the float64 reference forward', () => {
               ['normals', 6],
             ] as const) {
               const err = relativeError(uv, expected, c0, c0 + 3);
-              assert.ok(
-                err < tolerance,
-                `${name} channels: relative error ${err} >= ${tolerance} (seed ${seed}, lod ${lod})`,
-              );
+              const where = `${name} channels (seed ${seed}, lod ${lod})`;
+              assert.ok(err.max < tolerance.max, `${where}: max relative error ${err.max} >= ${tolerance.max}`);
+              assert.ok(err.rms < tolerance.rms, `${where}: RMS relative error ${err.rms} >= ${tolerance.rms}`);
             }
           } finally {
             await cleanup();
@@ -131,7 +155,7 @@ describe('graph semantics on the tiny preset', () => {
   before(async () => {
     ({ pkg, cleanup } = await createTestPackage({ seed: randomSeed(), biasStd: 0.2 }));
     engine = await createOnnxEngine({
-      modelPath: (await ensureGeneratorGraph(pkg, { precision: 'fp32', upsample: 'phase' })).graphPath,
+      modelPath: (await ensureGeneratorGraph(pkg, GRAPH_DEFAULTS)).graphPath,
     });
   });
   after(async () => {
@@ -208,9 +232,7 @@ test('the Dense output index j maps to NCHW (c = j / 16, y = j % 16 / 4, x = j %
     const dense = zeros.get('4x4/Dense/weight') as Float32Array;
     for (let j = 0; j < 16 * C; j++) dense[j] = j + 1; // row 0 of [in, 16C]: input 0 feeds output j with weight j + 1
     const source = { architecture: TINY, lod: 0, readVariable: async (n: string) => zeros.get(n) as Float32Array };
-    const graphPath = await buildGeneratorGraph(source, { precision: 'fp32', upsample: 'phase' }, dir, 'dense', [
-      '4x4/Dense',
-    ]);
+    const graphPath = await buildGeneratorGraph(source, GRAPH_DEFAULTS, dir, 'dense', ['4x4/Dense']);
     const engine = await createOnnxEngine({ modelPath: graphPath });
     const z = new Float32Array(L);
     z[0] = 1;

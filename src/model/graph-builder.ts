@@ -16,20 +16,22 @@
  *   - `phase`: four 2x2 convs at the input resolution, one per output pixel phase, interleaved with
  *     DepthToSpace: 16 MACs, with only ordinary convolutions (fast on every runtime).
  *   All three are checked against the float64 reference in tests; `bench/engine.ts` measures them.
- * - `fp16`: the input PixelNorm runs in float32 on the float32 inputs, then everything runs in float16
- *   and the raw output is cast back to float32 before decoding. PixelNorm's epsilon becomes float16's
- *   smallest subnormal (1e-8 is zero in float16).
- * - Branch layers are separate tensors, as in the official graph, so PixelNorm in a branch normalises
- *   over that branch's channels only (tbgan.md §1.4).
+ * - `fp16`: the input PixelNorm runs in float32 on the float32 inputs, then the layers run in float16
+ *   with PixelNorm's statistics in float32 (see pixelNorm), and the raw output is cast back to
+ *   float32 before decoding.
+ * - The three branches (tbgan.md §1.4) run either as three tensors, as in the official graph
+ *   (`split`), or as one tensor whose layers are grouped convolutions with 3 groups (`grouped`:
+ *   DESIGN.md's "grouped convolutions are the same thing"): one op per layer instead of three. Either
+ *   way PixelNorm in a branch normalises over that branch's channels only.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Architecture, BRANCHES, type LayerSpec, layerPlan, layerUsed, resolutionLog2 } from './architecture.js';
+import { type Architecture, BRANCHES, type LayerSpec, layerPlan, resolutionLog2 } from './architecture.js';
 import { float32ToFloat16 } from './float16.js';
 import { type ElementType, OnnxGraphWriter } from './onnx-graph.js';
 
 /** Bump when the graph this file builds changes: it is part of the graph cache key. */
-export const GRAPH_BUILDER_VERSION = 1;
+export const GRAPH_BUILDER_VERSION = 2;
 
 /** How the fused up-convolution is expressed (see the design notes). */
 export type UpsampleMode = 'resize-conv' | 'conv-transpose' | 'phase';
@@ -38,14 +40,19 @@ export const UPSAMPLE_MODES: readonly UpsampleMode[] = ['resize-conv', 'conv-tra
 /** Compute precision; inputs and outputs are always float32 (uint8 for decoded images). */
 export type Precision = 'fp32' | 'fp16';
 
+/** How the three branches are laid out (see the design notes). */
+export type BranchMode = 'grouped' | 'split';
+export const BRANCH_MODES: readonly BranchMode[] = ['grouped', 'split'];
+
 /** Options of the graph. */
 export interface GraphOptions {
   precision: Precision;
   upsample: UpsampleMode;
+  branches: BranchMode;
 }
 
 /** Defaults: fp32, and the up-conv form that measured fastest on CPU (bench/NOTES.md). */
-export const GRAPH_DEFAULTS: Readonly<GraphOptions> = { precision: 'fp32', upsample: 'phase' };
+export const GRAPH_DEFAULTS: Readonly<GraphOptions> = { precision: 'fp32', upsample: 'phase', branches: 'grouped' };
 
 /** The generator's output names. */
 export const GENERATOR_OUTPUTS = ['uv', 'texture', 'normals', 'shape'] as const;
@@ -59,7 +66,6 @@ export interface GraphSource {
 }
 
 const OPSET = 17;
-const FP16_EPSILON = 2 ** -24;
 
 /**
  * Builds the generator graph. Writes `<dir>/<fileBase>.onnx` plus its external data
@@ -86,47 +92,79 @@ export async function buildGeneratorGraph(
       : g.floats(scope, 'float32', dims, values);
   const scalar = (scope: string, v: number) => floats(scope, [], new Float32Array([v]));
   const eps32 = g.floats('const/pixelnorm_eps', 'float32', [], new Float32Array([arch.pixelNormEpsilon]));
-  const epsCompute =
-    dt === 'float16' ? scalar('const/pixelnorm_eps_fp16', Math.max(arch.pixelNormEpsilon, FP16_EPSILON)) : eps32;
 
   const layers = layerPlan(arch);
   const layer = (scope: string) => layers.find((l) => l.scope === scope) as LayerSpec;
 
-  // Sum over the channels of [N, C, H, W] with per-channel weights, as a 1x1 convolution to one channel.
-  // Not ReduceMean/ReduceSumSquare: ONNX Runtime reduces the channel axis in another order for N = 1
-  // than for N > 1, so a face's bits would depend on its batch; convolutions run per image, so every
-  // output is independent of the batch it ran in (tested in onnx-engine.test.ts).
+  // Per-pixel sums over the channels of [N, C, H, W] (within each of `groups` channel groups), as a
+  // 1x1 convolution to `groups` channels. Not ReduceMean/ReduceSumSquare: ONNX Runtime reduces the
+  // channel axis in another order for N = 1 than for N > 1, so a face's bits would depend on its
+  // batch; convolutions run per image, so every output is independent of its batch (tested).
   const channelWeights = new Map<string, string>();
-  const channelSum = (x: string, channels: number, weight: number, type: ElementType, scope: string) => {
-    const key = `${channels}/${weight}/${type}`;
+  const channelSum = (x: string, channels: number, weight: number, type: ElementType, scope: string, groups = 1) => {
+    const key = `${channels}/${groups}/${weight}/${type}`;
     let w = channelWeights.get(key);
     if (w === undefined) {
       const values = new Float32Array(channels).fill(weight);
+      const dims = [groups, channels / groups, 1, 1];
+      const name = `const/channel_sum_${channels}_g${groups}`;
       w =
         type === 'float16'
-          ? g.floats(`const/channel_sum_${channels}`, 'float16', [1, channels, 1, 1], float32ToFloat16(values))
-          : g.floats(`const/channel_sum_${channels}`, 'float32', [1, channels, 1, 1], values);
+          ? g.floats(name, 'float16', dims, float32ToFloat16(values))
+          : g.floats(name, 'float32', dims, values);
       channelWeights.set(key, w);
     }
-    return g.op('Conv', [x, w], { kernel_shape: [1, 1] }, scope);
+    return g.op('Conv', [x, w], { kernel_shape: [1, 1], group: groups }, scope);
   };
-  // PixelNorm over channels (axis 1): x * rsqrt(mean(x^2) + eps).
-  const pixelNorm = (x: string, channels: number, scope: string, eps = epsCompute, type: ElementType = dt) => {
-    const mean = channelSum(g.op('Mul', [x, x], {}, scope), channels, 1 / channels, type, scope);
-    return g.op('Div', [x, g.op('Sqrt', [g.op('Add', [mean, eps], {}, scope)], {}, scope)], {}, scope);
-  };
-  const act = (x: string, scope: string) => {
-    const y = pixelNorm(
-      g.op('LeakyRelu', [x], { alpha: { float: arch.leakyReluAlpha } }, scope),
-      layer(scope).outChannels,
+  // PixelNorm over channels (axis 1): x * rsqrt(mean(x^2) + eps), separately in each channel group
+  // (grouped branches: each branch normalises over its own channels, tbgan.md §1.4). The statistics
+  // are always float32, as mixed precision keeps norms: in float16 the squares of small activations
+  // fall into subnormals, and PixelNorm would scale their rounding error up to the output's size.
+  const pixelNorm = (x: string, channels: number, scope: string, groups = 1, side = 1, type: ElementType = dt) => {
+    const half = type === 'float16';
+    const x32 = half ? g.op('Cast', [x], { to: 1 }, scope) : x;
+    const meanSquare = channelSum(
+      g.op('Mul', [x32, x32], {}, scope),
+      channels,
+      groups / channels,
+      'float32',
+      scope,
+      groups,
+    );
+    let norm = g.op('Sqrt', [g.op('Add', [meanSquare, eps32], {}, scope)], {}, scope);
+    if (half) norm = g.op('Cast', [norm], { to: 10 }, scope);
+    if (groups === 1) return g.op('Div', [x, norm], {}, scope);
+    const shape = (name: string, dims: number[]) => g.int64s(`const/shape_${name}`, dims);
+    const grouped = g.op(
+      'Reshape',
+      [x, shape(`${channels}_${side}_g${groups}`, [-1, groups, channels / groups, side, side])],
+      {},
       scope,
     );
-    if (intermediates.includes(scope)) {
-      const l = layer(scope);
-      const side = 2 ** l.resLog2;
-      g.output(scope, dt === 'float16' ? g.op('Cast', [y], { to: 1 }, scope) : y, 'float32', [
+    const norms = g.op('Reshape', [norm, shape(`1_${side}_g${groups}`, [-1, groups, 1, side, side])], {}, scope);
+    return g.op(
+      'Reshape',
+      [g.op('Div', [grouped, norms], {}, scope), shape(`${channels}_${side}`, [-1, channels, side, side])],
+      {},
+      scope,
+    );
+  };
+  /** LeakyReLU then PixelNorm after one layer, or after parallel branch layers run as one grouped op. */
+  const act = (x: string, ls: LayerSpec[]) => {
+    const l0 = ls[0] as LayerSpec;
+    const side = 2 ** l0.resLog2;
+    const channels = ls.reduce((n, l) => n + l.outChannels, 0);
+    const y = pixelNorm(
+      g.op('LeakyRelu', [x], { alpha: { float: arch.leakyReluAlpha } }, l0.scope),
+      channels,
+      l0.scope,
+      ls.length,
+      side,
+    );
+    if (ls.length === 1 && intermediates.includes(l0.scope)) {
+      g.output(l0.scope, dt === 'float16' ? g.op('Cast', [y], { to: 1 }, l0.scope) : y, 'float32', [
         'N',
-        l.outChannels,
+        channels,
         side,
         side,
       ]);
@@ -135,57 +173,77 @@ export async function buildGeneratorGraph(
   };
 
   const weight = (l: LayerSpec) => source.readVariable(`${l.scope}/weight`);
-  const bias = async (l: LayerSpec) => source.readVariable(`${l.scope}/bias`);
+  const bias = (l: LayerSpec) => source.readVariable(`${l.scope}/bias`);
+  /** One tensor from the layers' tensors, in order: a grouped op's weights are its groups' stacked. */
+  const stacked = async (ls: LayerSpec[], read: (l: LayerSpec) => Promise<Float32Array> | Float32Array) => {
+    const parts: Float32Array[] = [];
+    for (const l of ls) parts.push(await read(l));
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    return out;
+  };
+  const sum = (ls: LayerSpec[], key: 'inChannels' | 'outChannels') => ls.reduce((n, l) => n + l[key], 0);
+  const scopeOf = (ls: LayerSpec[]) =>
+    ls.length === 1
+      ? (ls[0] as LayerSpec).scope
+      : (ls[0] as LayerSpec).scope.replace(/\/(tex|shp|nor)(\/|$)/, '/branches$2');
 
-  const conv = async (x: string, l: LayerSpec) => {
-    const k = l.kind === 'to-rgb' ? 1 : 3;
-    const w = toOnnxConvWeight(await weight(l), k, l.inChannels, l.outChannels);
-    const pads = k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0];
+  /** A 3x3 conv (or 1x1 ToRGB) of one layer, or of parallel branch layers as one grouped conv. */
+  const conv = async (x: string, ls: LayerSpec[]) => {
+    const l0 = ls[0] as LayerSpec;
+    const k = l0.kind === 'to-rgb' ? 1 : 3;
+    const w = await stacked(ls, async (l) => toOnnxConvWeight(await weight(l), k, l.inChannels, l.outChannels));
+    const scope = scopeOf(ls);
+    const inputs = [
+      x,
+      floats(`${scope}/weight`, [sum(ls, 'outChannels'), l0.inChannels, k, k], w),
+      floats(`${scope}/bias`, [sum(ls, 'outChannels')], await stacked(ls, bias)),
+    ];
     return g.op(
       'Conv',
-      [
-        x,
-        floats(`${l.scope}/weight`, [l.outChannels, l.inChannels, k, k], w),
-        floats(`${l.scope}/bias`, [l.outChannels], await bias(l)),
-      ],
-      { kernel_shape: [k, k], pads },
-      l.scope,
+      inputs,
+      { kernel_shape: [k, k], pads: k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0], group: ls.length },
+      scope,
     );
   };
 
-  const upConv = async (x: string, l: LayerSpec) => {
-    const w = await weight(l);
-    const b = floats(`${l.scope}/bias`, [l.outChannels], await bias(l));
-    const [cin, cout] = [l.inChannels, l.outChannels];
+  /** The fused up-conv of one layer, or of parallel branch layers as grouped ops, in the chosen form. */
+  const upConv = async (x: string, ls: LayerSpec[]) => {
+    const l0 = ls[0] as LayerSpec;
+    const [cin, cout, group] = [l0.inChannels, l0.outChannels, ls.length];
+    const scope = scopeOf(ls);
+    const b = floats(`${scope}/bias`, [cout * group], await stacked(ls, bias));
     if (options.upsample === 'conv-transpose') {
-      const wt = floats(`${l.scope}/weight`, [cin, cout, 4, 4], toConvTransposeWeight(w, cin, cout));
-      return g.op('ConvTranspose', [x, wt, b], { kernel_shape: [4, 4], strides: [2, 2], pads: [1, 1, 1, 1] }, l.scope);
+      const wt = await stacked(ls, async (l) => toConvTransposeWeight(await weight(l), cin, cout));
+      const attributes = { kernel_shape: [4, 4], strides: [2, 2], pads: [1, 1, 1, 1], group };
+      return g.op('ConvTranspose', [x, floats(`${scope}/weight`, [cin * group, cout, 4, 4], wt), b], attributes, scope);
     }
-    const flipped = toFlippedConvWeight(w, cin, cout);
+    const flipped = new Map<LayerSpec, Float32Array>();
+    for (const l of ls) flipped.set(l, toFlippedConvWeight(await weight(l), cin, cout));
     if (options.upsample === 'resize-conv') {
-      const up = nearestUp(x, l.scope);
-      return g.op(
-        'Conv',
-        [up, floats(`${l.scope}/weight`, [cout, cin, 3, 3], flipped), b],
-        { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
-        l.scope,
+      const w = floats(
+        `${scope}/weight`,
+        [cout * group, cin, 3, 3],
+        await stacked(ls, (l) => flipped.get(l) as Float32Array),
       );
+      return g.op('Conv', [nearestUp(x, scope), w, b], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group }, scope);
     }
     // phase: output pixel (2i+a, 2j+b) is a 2x2 conv of input rows {i-1, i} (a=0) or {i, i+1} (a=1).
     const phases: string[] = [];
     for (const a of [0, 1]) {
       for (const bb of [0, 1]) {
-        const wp = floats(
-          `${l.scope}/weight_phase${a}${bb}`,
-          [cout, cin, 2, 2],
-          toPhaseWeight(flipped, cin, cout, a, bb),
-        );
+        const wp = await stacked(ls, (l) => toPhaseWeight(flipped.get(l) as Float32Array, cin, cout, a, bb));
         const pads = [1 - a, 1 - bb, a, bb]; // [top, left, bottom, right]
-        phases.push(g.op('Conv', [x, wp, b], { kernel_shape: [2, 2], pads }, `${l.scope}/phase${a}${bb}`));
+        const w = floats(`${scope}/weight_phase${a}${bb}`, [cout * group, cin, 2, 2], wp);
+        phases.push(g.op('Conv', [x, w, b], { kernel_shape: [2, 2], pads, group }, `${scope}/phase${a}${bb}`));
       }
     }
     // DepthToSpace DCR reads channel (a*2 + b)*C + c into output pixel (2i+a, 2j+b).
-    return g.op('DepthToSpace', [g.op('Concat', phases, { axis: 1 }, l.scope)], { blocksize: 2, mode: 'DCR' }, l.scope);
+    return g.op('DepthToSpace', [g.op('Concat', phases, { axis: 1 }, scope)], { blocksize: 2, mode: 'DCR' }, scope);
   };
 
   let scalesX2: string | undefined; // created on first use: an unused initializer draws a runtime warning
@@ -201,7 +259,7 @@ export async function buildGeneratorGraph(
   const dense = layer('4x4/Dense');
   let x = g.op('Concat', [z, labels], { axis: 1 }, '4x4/concat');
   x = g.op('Reshape', [x, g.int64s('const/shape_dense_in', [-1, dense.inChannels, 1, 1])], {}, '4x4/concat');
-  x = pixelNorm(x, dense.inChannels, '4x4/PixelNorm', eps32, 'float32');
+  x = pixelNorm(x, dense.inChannels, '4x4/PixelNorm', 1, 1, 'float32');
   if (dt === 'float16') x = g.op('Cast', [x], { to: 10 }, 'cast_fp16');
   // The Dense runs as a 1x1 Conv on [N, in, 1, 1]: ONNX Runtime's MatMul takes another code path for
   // one row than for several, so a face's bits would depend on its batch; convolutions are computed
@@ -221,40 +279,55 @@ export async function buildGeneratorGraph(
     dense.scope,
   );
   x = g.op('Reshape', [x, g.int64s('const/shape_4x4', [-1, dense.outChannels, 4, 4])], {}, dense.scope);
-  x = act(x, dense.scope);
-  x = act(await conv(x, layer('4x4/Conv')), '4x4/Conv');
+  x = act(x, [dense]);
+  const conv4 = [layer('4x4/Conv')];
+  x = act(await conv(x, conv4), conv4);
 
-  // Trunk blocks up to 2^lodSep, then three independent branches (split into equal thirds).
-  let branches: string[] = [];
+  // Trunk blocks up to 2^lodSep, then the three branches: one grouped op per layer (`grouped`), or
+  // three tensors split into equal thirds (`split`, the official graph's form).
+  const branchGroups: (typeof BRANCHES)[number][][] =
+    options.branches === 'grouped' ? [[...BRANCHES]] : BRANCHES.map((b) => [b]);
+  let parts: string[] = [];
   let lod1: string[] = [];
   for (let r = 3; r <= rLog2; r++) {
     const px = `${2 ** r}x${2 ** r}`;
     if (r <= arch.lodSep) {
-      x = act(await upConv(x, layer(`${px}/Conv0_up`)), `${px}/Conv0_up`);
-      x = act(await conv(x, layer(`${px}/Conv1`)), `${px}/Conv1`);
+      const [up, c1] = [[layer(`${px}/Conv0_up`)], [layer(`${px}/Conv1`)]];
+      x = act(await upConv(x, up), up);
+      x = act(await conv(x, c1), c1);
       continue;
     }
-    if (branches.length === 0) branches = g.node('Split', [x], { axis: 1 }, 'split_branches', BRANCHES.length);
+    if (parts.length === 0)
+      parts = branchGroups.length === 1 ? [x] : g.node('Split', [x], { axis: 1 }, 'split_branches', BRANCHES.length);
     const next: string[] = [];
-    for (const [i, name] of BRANCHES.entries()) {
-      const y = act(await upConv(branches[i] as string, layer(`${px}/${name}/Conv0_up`)), `${px}/${name}/Conv0_up`);
-      next.push(act(await conv(y, layer(`${px}/${name}/Conv1`)), `${px}/${name}/Conv1`));
+    for (const [i, names] of branchGroups.entries()) {
+      const up = names.map((n) => layer(`${px}/${n}/Conv0_up`));
+      const c1 = names.map((n) => layer(`${px}/${n}/Conv1`));
+      next.push(act(await conv(act(await upConv(parts[i] as string, up), up), c1), c1));
     }
-    branches = next;
-    if (r === rLog2 - 1 && source.lod > 0) lod1 = await toRgb(branches, r);
+    parts = next;
+    if (r === rLog2 - 1 && source.lod > 0) lod1 = await toRgb(parts, r);
   }
   if (rLog2 - 1 === arch.lodSep && source.lod > 0) lod1 = await toRgb([x], arch.lodSep);
 
+  /** ToRGB of a level: one conv on the trunk, or per branch part (grouped parts: one grouped conv). */
   async function toRgb(features: string[], r: number): Promise<string[]> {
     const lod = rLog2 - r;
-    const used = layers.filter((l) => l.kind === 'to-rgb' && l.lod === lod && layerUsed(l, source.lod));
+    if (r <= arch.lodSep) return [await conv(features[0] as string, [layer(`ToRGB_lod${lod}`)])];
     const out: string[] = [];
-    for (const [i, l] of used.entries()) out.push(await conv(features[l.branch === undefined ? 0 : i] as string, l));
+    for (const [i, names] of branchGroups.entries())
+      out.push(
+        await conv(
+          features[i] as string,
+          names.map((n) => layer(`ToRGB_lod${lod}/${n}`)),
+        ),
+      );
     return out;
   }
 
   // ToRGB_lod0 per branch, concat -> [N, 9, R, R]; fade in from ToRGB_lod1 when 0 < lod < 1 (tbgan.md §1.9).
-  let uv = g.op('Concat', await toRgb(branches, rLog2), { axis: 1 }, 'ToRGB_lod0');
+  const lod0 = await toRgb(parts, rLog2);
+  let uv = lod0.length === 1 ? (lod0[0] as string) : g.op('Concat', lod0, { axis: 1 }, 'ToRGB_lod0');
   if (source.lod > 0) {
     const low = nearestUp(
       lod1.length === 1 ? (lod1[0] as string) : g.op('Concat', lod1, { axis: 1 }, 'ToRGB_lod1'),

@@ -13,6 +13,8 @@ export {
 } from './architecture.js';
 export { float16ToFloat32, float32ToFloat16 } from './float16.js';
 export {
+  BRANCH_MODES,
+  type BranchMode,
   buildGeneratorGraph,
   GENERATOR_OUTPUTS,
   type GeneratorOutput,
