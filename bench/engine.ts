@@ -1,8 +1,8 @@
 /**
  * `npm run bench:engine`: engine-only speed and memory of each preset on this machine.
  *
- * For every (preset, precision, up-conv form) it starts a fresh child process (so peak RSS is that
- * configuration's alone), loads a random-weight package (created under bench/.models/ on first use),
+ * For every (preset, precision, up-conv form, branch layout, batch size) it starts a fresh child
+ * process (so peak RSS is that configuration's alone), loads a random-weight package (created under bench/.models/ on first use),
  * builds or reuses its graph, warms up, then times batches of 1, 4 and 16 faces and prints ms per
  * face, achieved GFLOP/s (nominal FLOPs, up-conv counted as nearest x2 + 3x3 conv) and peak RSS.
  *
@@ -37,6 +37,7 @@ interface Config {
   precision: Precision;
   upsample: UpsampleMode;
   branches: BranchMode;
+  cpuMemArena: boolean;
   batches: number[];
   minSeconds: number;
 }
@@ -68,7 +69,7 @@ async function measure(config: Config): Promise<Result> {
     upsample: config.upsample,
     branches: config.branches,
   });
-  const engine = await createOnnxEngine({ modelPath: graph.graphPath });
+  const engine = await createOnnxEngine({ modelPath: graph.graphPath, cpuMemArena: config.cpuMemArena });
   const loadMs = performance.now() - start;
   const arch = PRESETS[config.preset];
   const stats = architectureStats(arch);
@@ -105,13 +106,13 @@ async function measure(config: Config): Promise<Result> {
 function format(results: Result[]): string {
   const lines = [
     `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, onnxruntime-node CPU EP`,
-    '| preset | precision | up-conv | branches | batch | ms/face | GFLOP/s | load+build s | peak RSS MB | fp32 weights MB |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| preset | precision | up-conv | branches | arena | batch | ms/face | GFLOP/s | load s | peak RSS MB | fp32 weights MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     for (const row of r.rows) {
       lines.push(
-        `| ${r.preset} | ${r.precision} | ${r.upsample} | ${r.branches} | ${row.batch} | ${row.msPerFace.toFixed(1)} | ${row.gflops.toFixed(0)} | ${(r.loadMs / 1000).toFixed(1)} | ${r.peakRssMB.toFixed(0)} | ${r.weightsMB.toFixed(0)} |`,
+        `| ${r.preset} | ${r.precision} | ${r.upsample} | ${r.branches} | ${r.cpuMemArena ? 'on' : 'off'} | ${row.batch} | ${row.msPerFace.toFixed(1)} | ${row.gflops.toFixed(0)} | ${(r.loadMs / 1000).toFixed(1)} | ${r.peakRssMB.toFixed(0)} | ${r.weightsMB.toFixed(0)} |`,
       );
     }
   }
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
       precision: { type: 'string', default: 'fp32' },
       upsample: { type: 'string' },
       branches: { type: 'string' },
+      'no-arena': { type: 'boolean' },
       batches: { type: 'string', default: '1,4,16' },
       'min-seconds': { type: 'string', default: '3' },
       json: { type: 'boolean' },
@@ -146,14 +148,18 @@ async function main(): Promise<void> {
       for (const [upsample, branches] of modes.flatMap((u) =>
         (values.branches?.split(',') ?? [GRAPH_DEFAULTS.branches]).map((b) => [u, b]),
       )) {
-        configs.push({
-          preset,
-          precision: precision as Precision,
-          upsample: upsample as UpsampleMode,
-          branches: branches as BranchMode,
-          batches: (values.batches as string).split(',').map(Number),
-          minSeconds: Number(values['min-seconds']),
-        });
+        // one process per batch size, so each row's peak RSS is that batch's own
+        for (const batch of (values.batches as string).split(',').map(Number)) {
+          configs.push({
+            preset,
+            precision: precision as Precision,
+            upsample: upsample as UpsampleMode,
+            branches: branches as BranchMode,
+            cpuMemArena: !values['no-arena'],
+            batches: [batch],
+            minSeconds: Number(values['min-seconds']),
+          });
+        }
       }
     }
   }

@@ -54,6 +54,7 @@ export async function startServer(
         executionProvider: config.engine.executionProvider,
         intraOpThreads: config.engine.intraOpThreads,
         deviceId: config.engine.deviceId,
+        cpuMemArena: config.engine.cpuMemArena,
       });
   const m = pkg.manifest;
   const modelTopology = await loadModelTopology(pkg.dir, m);

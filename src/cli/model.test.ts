@@ -26,7 +26,7 @@ test('init, inspect --json and build a package end to end', async () => {
     assert.equal(info.parameters, 132633);
     assert.equal(info.weightsDtype, 'float32');
     const built = await cli(['build', pkg, '--fp16', '--upsample', 'conv-transpose']);
-    assert.match(built, /^built in \d+ ms: .*generator-fp16-conv-transpose-[0-9a-f]{16}\.onnx$/);
+    assert.match(built, /^built in \d+ ms: .*generator-fp16-conv-transpose-grouped-[0-9a-f]{16}\.onnx$/);
     assert.ok(existsSync(built.split(': ')[1] as string));
     assert.match(await cli(['build', pkg, '--fp16', '--upsample', 'conv-transpose']), /^cached: /);
   } finally {

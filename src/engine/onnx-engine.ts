@@ -17,6 +17,11 @@ export interface OnnxEngineOptions {
   interOpThreads?: number;
   /** CUDA/TensorRT device index. */
   deviceId?: number;
+  /**
+   * ONNX Runtime's CPU memory arena: faster allocation, but it keeps the peak of every activation
+   * size it has seen. Off, peak memory stays near weights + one batch's activations (bench/NOTES.md).
+   */
+  cpuMemArena?: boolean;
 }
 
 export const ONNX_ENGINE_DEFAULTS: Required<Omit<OnnxEngineOptions, 'modelPath'>> = {
@@ -24,6 +29,7 @@ export const ONNX_ENGINE_DEFAULTS: Required<Omit<OnnxEngineOptions, 'modelPath'>
   intraOpThreads: 0,
   interOpThreads: 0,
   deviceId: 0,
+  cpuMemArena: true,
 };
 
 /** Loads a model into an ONNX Runtime session. */
@@ -39,6 +45,7 @@ export async function createOnnxEngine(options: OnnxEngineOptions): Promise<Engi
       interOpNumThreads: o.interOpThreads,
       executionMode: 'sequential',
       logSeverityLevel: 3,
+      enableCpuMemArena: o.cpuMemArena,
     });
   } catch (e) {
     if (o.executionProvider === 'cpu') throw e;

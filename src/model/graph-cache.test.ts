@@ -49,7 +49,7 @@ test('an explicit cache directory is used instead of the package directory', asy
       cache.dir,
     );
     assert.equal(dirname(g.graphPath), cache.dir);
-    assert.match(g.graphPath, /generator-fp16-conv-transpose-[0-9a-f]{16}\.onnx$/);
+    assert.match(g.graphPath, /generator-fp16-conv-transpose-grouped-[0-9a-f]{16}\.onnx$/);
   } finally {
     await Promise.all([cleanup(), cache.cleanup()]);
   }

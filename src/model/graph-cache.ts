@@ -37,7 +37,7 @@ export async function ensureGeneratorGraph(
   options: GraphOptions,
   cacheDir?: string,
 ): Promise<CachedGraph> {
-  const fileBase = `generator-${options.precision}-${options.upsample}-${graphCacheKey(pkg, options)}`;
+  const fileBase = `generator-${options.precision}-${options.upsample}-${options.branches}-${graphCacheKey(pkg, options)}`;
   const dirs =
     cacheDir !== undefined
       ? [cacheDir]
