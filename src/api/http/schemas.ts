@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { ServiceError } from '../../errors.js';
 import {
   DEFAULT_FORMAT,
+  DEFAULT_OUTPUTS,
+  DEFAULT_STEPS,
   type Endpoint,
   type GenerateRequest,
   type InterpolateRequest,
@@ -49,9 +51,6 @@ const InterpolateBody = z.strictObject({
   timeoutMs: z.number().optional(),
 });
 
-/** Default interpolation length: frames including both ends. */
-export const DEFAULT_STEPS = 8;
-
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ServiceError('INVALID_ARGUMENT', 'the body must be a JSON object', { field: '(body)' });
@@ -71,7 +70,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 function parseOutputs(outputs: z.infer<typeof OutputSchema>[] | undefined): OutputRequest[] {
-  if (outputs === undefined) return [{ output: 'texture', format: 'png' }];
+  if (outputs === undefined) return [...DEFAULT_OUTPUTS];
   return outputs.map((o) => {
     const output = (typeof o === 'string' ? o : o.output) as OutputKind;
     const format =
