@@ -19,6 +19,7 @@ async function startProcess(
     env: {
       PATH: process.env.PATH,
       TBGAN_HTTP_PORT: '0',
+      TBGAN_GRPC_PORT: '0',
       TBGAN_HTTP_HOST: '127.0.0.1',
       TBGAN_LOG_LEVEL: 'info',
       ...env,

@@ -1,0 +1,123 @@
+/**
+ * The FaceGenerator RPCs: parse -> service -> encode (STYLE.md §11.3), plus what every call shares:
+ * request id, deadline and cancellation signal, metrics, logging and the error status.
+ */
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { Metadata, type ServerWritableStream } from '@grpc/grpc-js';
+import { ServiceError } from '../../errors.js';
+import type { FaceGeneratorHandlers } from '../../gen/tbgan/v1/FaceGenerator.js';
+import type { GenerateResponse } from '../../gen/tbgan/v1/GenerateResponse.js';
+import type { Logger, Metrics } from '../../observability/index.js';
+import type { CallOptions, FaceResult, FaceService } from '../../service/index.js';
+import { toFaceMessage, toModelMessage } from './encode.js';
+import { parseGenerateRequest, parseInterpolateRequest } from './parse.js';
+import { toGrpcStatus } from './status.js';
+
+/** What the handlers need besides the service. */
+export interface GrpcHandlerDeps {
+  metrics: Metrics;
+  logger: Logger;
+  /** Deadline of calls that set none. */
+  defaultTimeoutMs: number;
+  /** Longer client deadlines are shortened to this. */
+  maxTimeoutMs: number;
+}
+
+type Route = 'generate' | 'interpolate' | 'model';
+
+/** Creates the FaceGenerator service implementation. */
+export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): FaceGeneratorHandlers {
+  const { metrics } = deps;
+  const log = deps.logger.child({ module: 'grpc' });
+
+  /** Runs one call: metrics, request id, and on failure the logged, mapped status. */
+  async function observe(
+    route: Route,
+    metadata: Metadata,
+    sendMetadata: (md: Metadata) => void,
+    body: () => Promise<void>,
+    fail: (err: ServiceError) => void,
+  ): Promise<void> {
+    const end = metrics.requestDuration.startTimer({ protocol: 'grpc', route });
+    const reqId = String(metadata.get('x-request-id')[0] ?? randomUUID());
+    const headers = new Metadata();
+    headers.set('x-request-id', reqId);
+    sendMetadata(headers);
+    let code = 'OK';
+    try {
+      await body();
+    } catch (e) {
+      const err = ServiceError.from(e);
+      code = err.code;
+      if (err.code === 'INTERNAL') log.error({ err: e, reqId, route }, 'request failed');
+      else log.info({ code: err.code, field: err.field, reqId, route }, 'request failed');
+      fail(err);
+    } finally {
+      end();
+      metrics.requests.inc({ protocol: 'grpc', route, code });
+    }
+  }
+
+  /** A server-streaming RPC: one message per face, waiting for the client when its window is full. */
+  function streamFaces<Req>(
+    route: Route,
+    run: (request: Req, options: CallOptions) => Promise<FaceResult[]>,
+  ): (call: ServerWritableStream<Req, GenerateResponse>) => void {
+    return (call) => {
+      void observe(
+        route,
+        call.metadata,
+        (md) => call.sendMetadata(md),
+        async () => {
+          const options = callOptions(call);
+          const faces = await run(call.request, options);
+          for (const face of faces) {
+            if (!call.write({ face: toFaceMessage(face) }))
+              await once(call, 'drain', { signal: options.signal as AbortSignal });
+          }
+          call.end();
+        },
+        (err) => {
+          if (!call.cancelled) call.emit('error', toGrpcStatus(err)); // else nobody is listening
+        },
+      );
+    };
+  }
+
+  /** The deadline (the client's, at most maxTimeoutMs, else the default) and a signal for cancellation. */
+  function callOptions(call: ServerWritableStream<unknown, unknown>): CallOptions {
+    const clientDeadline = call.getDeadline();
+    const limit = Date.now() + deps.maxTimeoutMs;
+    const requested = clientDeadline instanceof Date ? clientDeadline.getTime() : clientDeadline;
+    const deadline = Number.isFinite(requested) ? Math.min(requested, limit) : Date.now() + deps.defaultTimeoutMs;
+    const controller = new AbortController();
+    // grpc-js also ends a call whose deadline passed: count that as a deadline, not a cancellation
+    // (the batcher reads a TimeoutError reason as DEADLINE_EXCEEDED).
+    call.once('cancelled', () => {
+      const expired = Date.now() >= deadline;
+      const reason = new DOMException(
+        expired ? 'deadline exceeded' : 'the client cancelled the call',
+        expired ? 'TimeoutError' : 'AbortError',
+      );
+      controller.abort(reason);
+    });
+    return { signal: controller.signal, deadline };
+  }
+
+  return {
+    Generate: streamFaces('generate', (request, options) => service.generate(parseGenerateRequest(request), options)),
+    Interpolate: streamFaces('interpolate', (request, options) =>
+      service.interpolate(parseInterpolateRequest(request), options),
+    ),
+    GetModel: (call, callback) => {
+      void observe(
+        'model',
+        call.metadata,
+        (md) => call.sendMetadata(md),
+        async () => callback(null, { model: toModelMessage(service.model) }),
+        (err) => callback(toGrpcStatus(err)),
+      );
+    },
+  };
+}
