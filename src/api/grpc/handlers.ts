@@ -3,7 +3,6 @@
  * request id, deadline and cancellation signal, metrics, logging and the error status.
  */
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { Metadata, type ServerWritableStream } from '@grpc/grpc-js';
 import { ServiceError } from '../../errors.js';
 import type { FaceGeneratorHandlers } from '../../gen/tbgan/v1/FaceGenerator.js';
@@ -13,6 +12,25 @@ import type { CallOptions, FaceResult, FaceService } from '../../service/index.j
 import { toFaceMessage, toModelMessage } from './encode.js';
 import { parseGenerateRequest, parseInterpolateRequest } from './parse.js';
 import { toGrpcStatus } from './status.js';
+
+/** Writes one message and waits until the transport accepted it, or the call was cancelled. */
+function write<T>(call: ServerWritableStream<unknown, T>, message: T, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () =>
+      reject(
+        (signal.reason as Error).name === 'TimeoutError'
+          ? new ServiceError('DEADLINE_EXCEEDED', 'deadline exceeded', { cause: signal.reason })
+          : new ServiceError('CANCELLED', 'the client cancelled the call', { cause: signal.reason }),
+      );
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.write(message, (err: Error | null | undefined) => {
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
 
 /** What the handlers need besides the service. */
 export interface GrpcHandlerDeps {
@@ -72,10 +90,10 @@ export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): Fac
         async () => {
           const options = callOptions(call);
           const faces = await run(call.request, options);
-          for (const face of faces) {
-            if (!call.write({ face: toFaceMessage(face) }))
-              await once(call, 'drain', { signal: options.signal as AbortSignal });
-          }
+          // One face in flight at a time: each write waits until HTTP/2 flow control took it, so a
+          // slow client holds one serialized face here, not the whole stream, and a cancelled call
+          // is noticed (and counted as CANCELLED) before the rest is serialized.
+          for (const face of faces) await write(call, { face: toFaceMessage(face) }, options.signal as AbortSignal);
           call.end();
         },
         (err) => {
@@ -94,14 +112,16 @@ export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): Fac
     const controller = new AbortController();
     // grpc-js also ends a call whose deadline passed: count that as a deadline, not a cancellation
     // (the batcher reads a TimeoutError reason as DEADLINE_EXCEEDED).
-    call.once('cancelled', () => {
+    const onCancelled = () => {
       const expired = Date.now() >= deadline;
       const reason = new DOMException(
         expired ? 'deadline exceeded' : 'the client cancelled the call',
         expired ? 'TimeoutError' : 'AbortError',
       );
       controller.abort(reason);
-    });
+    };
+    if (call.cancelled) onCancelled();
+    else call.once('cancelled', onCancelled);
     return { signal: controller.signal, deadline };
   }
 
