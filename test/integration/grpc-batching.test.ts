@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { Metadata, status } from '@grpc/grpc-js';
+import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import request from 'supertest';
 import { loadConfig } from '../../src/config.js';
@@ -48,6 +48,20 @@ interface Extras {
   generate: (req: GenerateRequest, deadline?: Date) => ReturnType<typeof collect<GenerateResponse__Output>>;
 }
 
+const RETRY_CONFIG = JSON.stringify({
+  methodConfig: [
+    {
+      name: [{ service: 'tbgan.v1.FaceGenerator' }],
+      retryPolicy: {
+        maxAttempts: 3,
+        initialBackoff: '0.01s',
+        maxBackoff: '0.01s',
+        backoffMultiplier: 1,
+        retryableStatusCodes: ['UNAVAILABLE'],
+      },
+    },
+  ],
+});
 const firstOf = (seed: number) => latentFromSeed(seed, 48)[0] as number;
 const trailer = (md: Metadata, key: string) => md.get(key)[0];
 
@@ -175,9 +189,19 @@ test('health: NOT_SERVING before warm-up, SERVING when ready, NOT_SERVING while 
   const early = await collect(client.generate({ seed: 1 }));
   assert.equal(early.status.code, status.UNAVAILABLE);
   assert.equal(trailer(early.status.metadata, 'retry-after-ms'), '1000');
+  assert.equal(early.headers, undefined, 'a trailers-only answer, which clients may retry');
+  // A client with a retry policy waits the pushback (1 s), retries, and is served once warm.
+  const retrying = createFaceClient(address, credentials.createInsecure(), { 'grpc.service_config': RETRY_CONFIG });
+  cleanups.push(() => retrying.close());
+  const retriedAt = Date.now();
+  const retried = collect(retrying.generate({ seed: 1 }));
 
   gate.open();
   const server = await starting;
+  const afterRetry = await retried;
+  assert.equal(afterRetry.status.code, status.OK);
+  assert.equal(afterRetry.messages.length, 1);
+  assert.ok(Date.now() - retriedAt >= 900, 'the retry waited the pushback, not the 10 ms backoff');
   assert.equal(await checkHealth(address, 'tbgan.v1.FaceGenerator'), 'SERVING');
   assert.equal(await checkHealth(address, 'tbgan.v1.Unknown'), `error ${status.NOT_FOUND}`);
 

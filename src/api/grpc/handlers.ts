@@ -3,7 +3,7 @@
  * request id, deadline and cancellation signal, metrics, logging and the error status.
  */
 import { randomUUID } from 'node:crypto';
-import { Metadata, type ServerWritableStream } from '@grpc/grpc-js';
+import { Metadata, type ServerWritableStream, type StatusObject } from '@grpc/grpc-js';
 import { ServiceError } from '../../errors.js';
 import type { FaceGeneratorHandlers } from '../../gen/tbgan/v1/FaceGenerator.js';
 import type { GenerateResponse } from '../../gen/tbgan/v1/GenerateResponse.js';
@@ -49,28 +49,32 @@ export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): Fac
   const { metrics } = deps;
   const log = deps.logger.child({ module: 'grpc' });
 
-  /** Runs one call: metrics, request id, and on failure the logged, mapped status. */
+  /**
+   * Runs one call: metrics, request id, and on failure the logged, mapped status. Response headers
+   * (`x-request-id`) go out only with a result: a failed call is a trailers-only response, which
+   * grpc clients may still retry (gRFC A6 commits a call once headers arrive).
+   */
   async function observe(
     route: Route,
     metadata: Metadata,
-    sendMetadata: (md: Metadata) => void,
-    body: () => Promise<void>,
-    fail: (err: ServiceError) => void,
+    body: (headers: Metadata) => Promise<void>,
+    fail: (status: StatusObject) => void,
   ): Promise<void> {
     const end = metrics.requestDuration.startTimer({ protocol: 'grpc', route });
     const reqId = String(metadata.get('x-request-id')[0] ?? randomUUID());
     const headers = new Metadata();
     headers.set('x-request-id', reqId);
-    sendMetadata(headers);
     let code = 'OK';
     try {
-      await body();
+      await body(headers);
     } catch (e) {
       const err = ServiceError.from(e);
       code = err.code;
       if (err.code === 'INTERNAL') log.error({ err: e, reqId, route }, 'request failed');
       else log.info({ code: err.code, field: err.field, reqId, route }, 'request failed');
-      fail(err);
+      const status = toGrpcStatus(err);
+      status.metadata.set('x-request-id', reqId);
+      fail(status);
     } finally {
       end();
       metrics.requests.inc({ protocol: 'grpc', route, code });
@@ -86,18 +90,18 @@ export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): Fac
       void observe(
         route,
         call.metadata,
-        (md) => call.sendMetadata(md),
-        async () => {
+        async (headers) => {
           const options = callOptions(call);
           const faces = await run(call.request, options);
+          call.sendMetadata(headers);
           // One face in flight at a time: each write waits until HTTP/2 flow control took it, so a
           // slow client holds one serialized face here, not the whole stream, and a cancelled call
           // is noticed (and counted as CANCELLED) before the rest is serialized.
           for (const face of faces) await write(call, { face: toFaceMessage(face) }, options.signal as AbortSignal);
           call.end();
         },
-        (err) => {
-          if (!call.cancelled) call.emit('error', toGrpcStatus(err)); // else nobody is listening
+        (status) => {
+          if (!call.cancelled) call.emit('error', status); // else nobody is listening
         },
       );
     };
@@ -134,9 +138,11 @@ export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): Fac
       void observe(
         'model',
         call.metadata,
-        (md) => call.sendMetadata(md),
-        async () => callback(null, { model: toModelMessage(service.model) }),
-        (err) => callback(toGrpcStatus(err)),
+        async (headers) => {
+          call.sendMetadata(headers);
+          callback(null, { model: toModelMessage(service.model) });
+        },
+        (status) => callback(status),
       );
     },
   };
