@@ -8,12 +8,13 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { until } from '../fakes.js';
+import { checkHealth, collect, createFaceClient } from '../grpc-client.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 async function startProcess(
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
+): Promise<{ child: ChildProcess; url: string; grpcAddress: string; logs: string[] }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
@@ -28,21 +29,30 @@ async function startProcess(
   });
   const logs: string[] = [];
   let port = 0;
+  let grpcPort = 0;
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     for (const line of chunk.split('\n').filter(Boolean)) {
       logs.push(line);
       const entry = JSON.parse(line) as { msg: string; port?: number };
       if (entry.msg === 'http listening') port = entry.port as number;
+      if (entry.msg === 'grpc listening') grpcPort = entry.port as number;
     }
   });
-  await until(() => port > 0, 60_000);
+  await until(() => port > 0 && grpcPort > 0, 60_000);
   const url = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${url}/v2/health/ready`)).status === 200, 60_000);
-  return { child, url, logs };
+  return { child, url, grpcAddress: `127.0.0.1:${grpcPort}`, logs };
 }
 
-test('SIGTERM: every accepted request completes, then the process exits 0', async () => {
-  const { child, url, logs } = await startProcess({ TBGAN_BATCH_MAX_SIZE: '4' });
+test('SIGTERM: every accepted request, REST and gRPC, completes, then the process exits 0', async () => {
+  // A batch waits up to 2 s to fill, so every request below is queued (admitted), none running, when SIGTERM comes.
+  const { child, url, grpcAddress, logs } = await startProcess({
+    TBGAN_BATCH_MAX_SIZE: '32',
+    TBGAN_BATCH_MAX_DELAY_MS: '2000',
+  });
+  assert.equal(await checkHealth(grpcAddress, 'tbgan.v1.FaceGenerator'), 'SERVING');
+  const client = createFaceClient(grpcAddress);
+  const grpcCall = collect(client.generate({ seed: 1, count: 4, outputs: [{ output: 'OUTPUT_KIND_TEXTURE' }] }));
   assert.ok(
     logs.some((l) => l.includes('UNTRAINED')),
     'says plainly that the default model is untrained',
@@ -51,7 +61,7 @@ test('SIGTERM: every accepted request completes, then the process exits 0', asyn
   const post = () =>
     fetch(`${url}/v1/faces:generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const accepted = Array.from({ length: 4 }, post);
-  await until(async () => /tbgan_queue_depth [1-9]/.test(await (await fetch(`${url}/metrics`)).text()), 10_000);
+  await until(async () => /tbgan_queue_depth 20\b/.test(await (await fetch(`${url}/metrics`)).text()), 10_000);
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   const responses = await Promise.all(accepted);
@@ -59,6 +69,10 @@ test('SIGTERM: every accepted request completes, then the process exits 0', asyn
     assert.equal(r.status, 200);
     assert.equal(((await r.json()) as { faces: unknown[] }).faces.length, 4);
   }
+  const grpcResult = await grpcCall;
+  client.close();
+  assert.equal(grpcResult.status.code, 0);
+  assert.equal(grpcResult.messages.length, 4);
   const [code] = await exited;
   assert.equal(code, 0);
   assert.ok(logs.some((l) => l.includes('"msg":"stopped"') && l.includes('"finished":true')));
