@@ -42,6 +42,7 @@ WORKDIR /app
 COPY --from=deps-gpu /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY proto ./proto
 COPY models ./models
 # Fail here rather than in the first pod when the base image lacks a CUDA or cuDNN library the provider
 # links (a CUDA major other than the provider's): pick a matching CUDA_IMAGE (docs/deploy.md, GPU).
@@ -58,6 +59,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY proto ./proto
 COPY models ./models
 ENV NODE_ENV=production
 USER 10001:10001

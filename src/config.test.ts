@@ -55,6 +55,7 @@ test('reports every problem at once, unknown names included', () => {
 
 test('cross-field rules', () => {
   assert.throws(() => loadConfig({ TBGAN_GRPC_PORT: '8080' }), /must differ from TBGAN_HTTP_PORT/);
+  assert.throws(() => loadConfig({ TBGAN_GRPC_TLS_CERT_FILE: 'cert.pem' }), /give both or neither/);
   assert.throws(
     () => loadConfig({ TBGAN_REQUEST_TIMEOUT_MS: '700000' }),
     /must not exceed TBGAN_MAX_REQUEST_TIMEOUT_MS/,

@@ -8,7 +8,16 @@ import { availableParallelism } from 'node:os';
 /** The whole configuration. Values that describe the model come from model.json, not from here. */
 export interface Config {
   http: { host: string; port: number; bodyLimitBytes: number };
-  grpc: { port: number };
+  grpc: {
+    port: number;
+    maxReceiveBytes: number;
+    maxSendBytes: number;
+    keepaliveTimeMs: number;
+    keepaliveTimeoutMs: number;
+    /** PEM files; both empty: plaintext. */
+    tlsCertFile: string;
+    tlsKeyFile: string;
+  };
   model: {
     dir: string;
     /** Where built graphs are cached; empty: next to the package, else the temp directory. */
@@ -34,7 +43,15 @@ export interface Config {
 export const DEFAULTS: Config = {
   // all interfaces: the service runs in a container behind a Service/load balancer
   http: { host: '0.0.0.0', port: 8080, bodyLimitBytes: 8 * 1024 * 1024 }, // 8 MiB: 64 explicit 1536-d latents as JSON is ~2 MB
-  grpc: { port: 8081 },
+  grpc: {
+    port: 8081,
+    maxReceiveBytes: 4 * 1024 * 1024, // grpc-js' default; 64 latents of 1536 floats are 0.4 MB
+    maxSendBytes: 64 * 1024 * 1024, // one message is one face: all maps of a 512 px face fit (uv alone is 9.4 MB)
+    keepaliveTimeMs: 60_000, // ping each connection every minute: dead peers and idle-closing balancers show up
+    keepaliveTimeoutMs: 20_000, // grpc-js' default
+    tlsCertFile: '',
+    tlsKeyFile: '',
+  },
   // the embedded default model, relative to the working directory (npm start runs in the repo root)
   model: { dir: 'models/tbgan-256', cacheDir: '', precision: 'fp32', upsample: 'phase', branches: 'grouped' },
   // 0 threads: ONNX Runtime uses one per core; the arena is faster, off it keeps peak memory near weights + one batch
@@ -74,7 +91,13 @@ const nonEmpty: Parser = (raw) => {
 
 /** Every setting: environment name -> path in Config, parser and description (the README's table). */
 export const SETTINGS: readonly { env: string; path: string; parse: Parser; unit: string; description: string }[] = [
-  { env: 'TBGAN_HTTP_HOST', path: 'http.host', parse: nonEmpty, unit: '', description: 'HTTP listen address' },
+  {
+    env: 'TBGAN_HTTP_HOST',
+    path: 'http.host',
+    parse: nonEmpty,
+    unit: '',
+    description: 'listen address of HTTP and gRPC',
+  },
   {
     env: 'TBGAN_HTTP_PORT',
     path: 'http.port',
@@ -89,7 +112,55 @@ export const SETTINGS: readonly { env: string; path: string; parse: Parser; unit
     unit: 'bytes',
     description: 'largest request body',
   },
-  { env: 'TBGAN_GRPC_PORT', path: 'grpc.port', parse: int(0, 65535), unit: '', description: 'gRPC port' },
+  {
+    env: 'TBGAN_GRPC_PORT',
+    path: 'grpc.port',
+    parse: int(0, 65535),
+    unit: '',
+    description: 'gRPC port (0: any free port)',
+  },
+  {
+    env: 'TBGAN_GRPC_MAX_RECEIVE_BYTES',
+    path: 'grpc.maxReceiveBytes',
+    parse: int(1024, 2 ** 31 - 1),
+    unit: 'bytes',
+    description: 'largest gRPC request message',
+  },
+  {
+    env: 'TBGAN_GRPC_MAX_SEND_BYTES',
+    path: 'grpc.maxSendBytes',
+    parse: int(1024, 2 ** 31 - 1),
+    unit: 'bytes',
+    description: 'largest gRPC response message (one face)',
+  },
+  {
+    env: 'TBGAN_GRPC_KEEPALIVE_TIME_MS',
+    path: 'grpc.keepaliveTimeMs',
+    parse: int(1000),
+    unit: 'ms',
+    description: "interval of the server's HTTP/2 keepalive pings",
+  },
+  {
+    env: 'TBGAN_GRPC_KEEPALIVE_TIMEOUT_MS',
+    path: 'grpc.keepaliveTimeoutMs',
+    parse: int(100),
+    unit: 'ms',
+    description: 'how long a keepalive ping may go unanswered before the connection is closed',
+  },
+  {
+    env: 'TBGAN_GRPC_TLS_CERT_FILE',
+    path: 'grpc.tlsCertFile',
+    parse: text,
+    unit: '',
+    description: 'PEM certificate chain for gRPC over TLS (empty: plaintext)',
+  },
+  {
+    env: 'TBGAN_GRPC_TLS_KEY_FILE',
+    path: 'grpc.tlsKeyFile',
+    parse: text,
+    unit: '',
+    description: 'PEM private key for gRPC over TLS (empty: plaintext)',
+  },
   { env: 'TBGAN_MODEL_DIR', path: 'model.dir', parse: nonEmpty, unit: '', description: 'model package directory' },
   {
     env: 'TBGAN_CACHE_DIR',
@@ -290,6 +361,8 @@ export function loadConfig(
     problems.push('TBGAN_REQUEST_TIMEOUT_MS: must not exceed TBGAN_MAX_REQUEST_TIMEOUT_MS');
   if (c.http.port !== 0 && c.http.port === c.grpc.port)
     problems.push('TBGAN_GRPC_PORT: must differ from TBGAN_HTTP_PORT');
+  if ((c.grpc.tlsCertFile === '') !== (c.grpc.tlsKeyFile === ''))
+    problems.push('TBGAN_GRPC_TLS_CERT_FILE, TBGAN_GRPC_TLS_KEY_FILE: give both or neither');
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(c);
 }

@@ -1,10 +1,11 @@
 /**
  * Composition root: config -> model package -> graph -> engine -> batcher -> encoder pool -> face
- * service -> HTTP server -> warm-up -> ready; SIGTERM/SIGINT -> drain -> exit 0.
+ * service -> HTTP and gRPC servers -> warm-up -> ready; SIGTERM/SIGINT -> drain -> exit 0.
  */
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { createGrpcServer } from './api/grpc/index.js';
 import { createHttpApp } from './api/http/app.js';
 import { createBatcher } from './batching/index.js';
 import { createEncodePool } from './codecs/index.js';
@@ -19,6 +20,7 @@ import { createFaceService, createGeneratorRunner } from './service/index.js';
 /** A running server and how to stop it. */
 export interface RunningServer {
   httpPort: number;
+  grpcPort: number;
   /** Drains and closes everything; resolves true if all accepted work finished in time. */
   shutdown(reason: string): Promise<boolean>;
 }
@@ -122,26 +124,40 @@ export async function startServer(
   const address = server.address();
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;
   logger.info({ port: httpPort, host: config.http.host }, 'http listening');
+  const { grpc: g } = config;
+  const grpc = await createGrpcServer(service, {
+    host: config.http.host,
+    port: g.port,
+    maxReceiveBytes: g.maxReceiveBytes,
+    maxSendBytes: g.maxSendBytes,
+    keepaliveTimeMs: g.keepaliveTimeMs,
+    keepaliveTimeoutMs: g.keepaliveTimeoutMs,
+    ...(g.tlsCertFile !== '' && {
+      tls: { certChain: await readFile(g.tlsCertFile), privateKey: await readFile(g.tlsKeyFile) },
+    }),
+    defaultTimeoutMs: config.limits.defaultTimeoutMs,
+    maxTimeoutMs: config.limits.maxTimeoutMs,
+    metrics,
+    logger,
+  });
+  logger.info({ port: grpc.port, host: config.http.host, tls: g.tlsCertFile !== '' }, 'grpc listening');
   await service.warmUp();
+  grpc.setServing(true);
 
-  // Drain (research/serving.md §A.5): readiness turns 503 and new work is refused with 503 +
-  // Retry-After while the listener stays open (clients and probes get an answer, not a refused
-  // connection); accepted work finishes; then the listener closes, waiting for responses in flight.
+  // Drain (research/serving.md §A.5): readiness turns 503 / NOT_SERVING and new work is refused
+  // with UNAVAILABLE + a retry hint while the listeners stay open (clients and probes get an answer,
+  // not a refused connection); accepted work finishes; then both listeners close, waiting for
+  // responses in flight until the drain deadline, and cut what is left.
   let stopping: Promise<boolean> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
       const deadline = Date.now() + config.drainTimeoutMs;
       logger.info({ reason, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down');
+      grpc.setServing(false); // before the service refuses work: balancers watching health move first
       const drained = await service.drain(config.drainTimeoutMs);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
-      });
-      const finished = drained && (await Promise.race([closed.then(() => true), timeout]));
-      clearTimeout(timer);
-      server.closeAllConnections();
+      const closeBy = drained ? deadline : Date.now();
+      const [httpClosed, grpcClosed] = await Promise.all([closeHttp(server, closeBy), grpc.close(closeBy)]);
+      const finished = drained && httpClosed && grpcClosed;
       await encoder.close();
       await engine.close();
       logger.info({ finished }, 'stopped');
@@ -149,7 +165,21 @@ export async function startServer(
     })();
     return stopping;
   };
-  return { httpPort, shutdown };
+  return { httpPort, grpcPort: grpc.port, shutdown };
+}
+
+/** Closes the HTTP listener, waiting for responses in flight until `deadline`: true if none was cut. */
+async function closeHttp(server: Server, deadline: number): Promise<boolean> {
+  const closed = new Promise<true>((resolve) => server.close(() => resolve(true)));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  const finished = await Promise.race([closed, timeout]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  return finished;
 }
 
 /** The package's own mesh template, when its manifest names a topology file. */

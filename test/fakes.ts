@@ -99,10 +99,18 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
 export async function startTestServer(
   env: Record<string, string> = {},
   engine?: Engine,
-): Promise<{ server: RunningServer; url: string; config: Readonly<Config>; stop: () => Promise<void> }> {
+): Promise<{
+  server: RunningServer;
+  url: string;
+  /** `127.0.0.1:port` of the gRPC server. */
+  grpcAddress: string;
+  config: Readonly<Config>;
+  stop: () => Promise<void>;
+}> {
   const pkg = await createTestPackage({ seed: 11, biasStd: 0.1 });
   const config = loadConfig({
     TBGAN_HTTP_PORT: '0',
+    TBGAN_GRPC_PORT: '0',
     TBGAN_HTTP_HOST: '127.0.0.1',
     TBGAN_MODEL_DIR: pkg.dir,
     TBGAN_ENCODE_THREADS: '1',
@@ -116,6 +124,7 @@ export async function startTestServer(
   return {
     server,
     url: `http://127.0.0.1:${server.httpPort}`,
+    grpcAddress: `127.0.0.1:${server.grpcPort}`,
     config,
     stop: async () => {
       await server.shutdown('test');

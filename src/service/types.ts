@@ -21,6 +21,12 @@ export interface OutputRequest {
   format: OutputFormat;
 }
 
+/** The outputs of a request that names none: one 8-bit PNG texture per face. */
+export const DEFAULT_OUTPUTS: readonly OutputRequest[] = [{ output: 'texture', format: 'png' }];
+
+/** Frames of an interpolation that sets no `steps`, both ends included. */
+export const DEFAULT_STEPS = 8;
+
 /** Where a face's latent comes from: a seed (face i of the request uses seed + i) or explicit latents. */
 export type LatentSource = { seed: number } | { latents: readonly (readonly number[])[] };
 

@@ -121,7 +121,7 @@ test('the default image builds from the Dockerfile, starts, is ready, passes its
     }
 
     // The runtime stage holds what it should and no development tooling.
-    assert.deepStrictEqual((await readdir(appDir)).sort(), ['dist', 'models', 'node_modules', 'package.json']);
+    assert.deepStrictEqual((await readdir(appDir)).sort(), ['dist', 'models', 'node_modules', 'package.json', 'proto']);
     for (const dev of ['typescript', 'tsx', '@biomejs', 'supertest'])
       assert.ok(!existsSync(join(appDir, 'node_modules', dev)), `${dev} is a dev dependency`);
 

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { ServiceError } from '../../errors.js';
 import {
   DEFAULT_FORMAT,
+  DEFAULT_OUTPUTS,
+  DEFAULT_STEPS,
   type Endpoint,
   type GenerateRequest,
   type InterpolateRequest,
@@ -53,9 +55,6 @@ const InterpolateBody = z.strictObject({
   timeoutMs: z.number().optional(),
 });
 
-/** Default interpolation length: frames including both ends. */
-export const DEFAULT_STEPS = 8;
-
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ServiceError('INVALID_ARGUMENT', 'the body must be a JSON object', { field: '(body)' });
@@ -79,7 +78,7 @@ function parseOutputs(
   outputs: z.infer<typeof OutputSchema>[] | undefined,
   meshFormat: string | undefined,
 ): OutputRequest[] {
-  if (outputs === undefined) outputs = meshFormat === undefined ? ['texture'] : ['mesh'];
+  if (outputs === undefined) outputs = meshFormat === undefined ? DEFAULT_OUTPUTS.map((o) => o.output) : ['mesh'];
   return outputs.map((o) => {
     const output = (typeof o === 'string' ? o : o.output) as OutputKind;
     const given = typeof o === 'string' ? undefined : o.format;

@@ -1,0 +1,17 @@
+// Original file: proto/tbgan/v1/face_generator.proto
+
+import type { Face as _tbgan_v1_Face, Face__Output as _tbgan_v1_Face__Output } from '../../tbgan/v1/Face.js';
+
+/**
+ * One face of a Generate stream.
+ */
+export interface GenerateResponse {
+  'face'?: (_tbgan_v1_Face | null);
+}
+
+/**
+ * One face of a Generate stream.
+ */
+export interface GenerateResponse__Output {
+  'face'?: (_tbgan_v1_Face__Output);
+}
