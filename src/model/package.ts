@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelPackageError } from '../errors.js';
 import { type ArchitectureStats, architectureStats, variablePlan } from './architecture.js';
-import { float16ToFloat32, float32ToFloat16 } from './float16.js';
+import { float16ToFloat32, float32ToFloat16, fromFloat16Bits } from './float16.js';
 import { type Manifest, parseManifest } from './manifest.js';
 import {
   readSafetensorsBytes,
@@ -92,15 +92,7 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
     const bytes = await readSafetensorsBytes(weightsPath, header, name);
     return entry.dtype === 'F32' ? new Float32Array(bytes.buffer) : float16ToFloat32(new Uint16Array(bytes.buffer));
   };
-  for (const name of header.tensors.keys()) {
-    const values = await readVariable(name);
-    const bad = values.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) {
-      throw new ModelPackageError(
-        `${weightsPath}: tensor '${name}': expected finite values, found ${values[bad]} at flat index ${bad}`,
-      );
-    }
-  }
+  await checkFinite(weightsPath, header);
   const lod = (await readVariable('lod'))[0] as number;
   if (!(lod >= 0 && lod < 1)) {
     throw new ModelPackageError(
@@ -116,6 +108,48 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
     stats: architectureStats(manifest.architecture),
     readVariable,
   };
+}
+
+/** Chunk of the finiteness scan: one buffer, reused, however large the weights. */
+const SCAN_CHUNK_BYTES = 16 * 1024 * 1024;
+
+/** Every value of every tensor is finite; reads the file in fixed chunks, so memory stays flat. */
+async function checkFinite(path: string, header: SafetensorsHeader): Promise<void> {
+  const buffer = new Uint8Array(SCAN_CHUNK_BYTES);
+  const fh = await open(path, 'r');
+  try {
+    for (const [name, entry] of header.tensors) {
+      const size = entry.dtype === 'F32' ? 4 : 2;
+      for (let start = entry.begin; start < entry.end; start += SCAN_CHUNK_BYTES) {
+        const length = Math.min(SCAN_CHUNK_BYTES, entry.end - start);
+        await fh.read(buffer, 0, length, header.dataOffset + start);
+        const bad = firstNonFinite(buffer, length, entry.dtype);
+        if (bad >= 0) {
+          const index = (start - entry.begin) / size + bad;
+          const value =
+            entry.dtype === 'F32'
+              ? new Float32Array(buffer.buffer, bad * 4, 1)[0]
+              : fromFloat16Bits(new Uint16Array(buffer.buffer, bad * 2, 1)[0] as number);
+          throw new ModelPackageError(
+            `${path}: tensor '${name}': expected finite values, found ${value} at flat index ${index}`,
+          );
+        }
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function firstNonFinite(bytes: Uint8Array, length: number, dtype: SafetensorsDtype): number {
+  if (dtype === 'F32') {
+    const values = new Float32Array(bytes.buffer, 0, length / 4);
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return i;
+    return -1;
+  }
+  const bits = new Uint16Array(bytes.buffer, 0, length / 2);
+  for (let i = 0; i < bits.length; i++) if (((bits[i] as number) & 0x7c00) === 0x7c00) return i; // exponent all ones: inf or NaN
+  return -1;
 }
 
 function checkVariables(path: string, header: SafetensorsHeader, manifest: Manifest): void {
