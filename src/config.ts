@@ -56,8 +56,9 @@ export const DEFAULTS: Config = {
   model: { dir: 'models/tbgan-256', cacheDir: '', precision: 'fp32', upsample: 'phase', branches: 'grouped' },
   // 0 threads: ONNX Runtime uses one per core; the arena is faster, off it keeps peak memory near weights + one batch
   engine: { executionProvider: 'cpu', intraOpThreads: 0, deviceId: 0, cpuMemArena: true },
-  // 2 ms: enough for concurrent requests to meet in a batch, small next to a 40 ms CPU face
-  batch: { maxBatchSize: 16, maxDelayMs: 2, maxQueueSize: 256, maxConcurrentBatches: 1 },
+  // 0 ms (Triton's default): a batch starts as soon as the engine is free with whatever has queued,
+  // so a lone request waits for nothing, and under load batches fill while the engine is busy
+  batch: { maxBatchSize: 16, maxDelayMs: 0, maxQueueSize: 256, maxConcurrentBatches: 1 },
   limits: { maxFacesPerRequest: 64, maxInterpolationSteps: 64, defaultTimeoutMs: 60_000, maxTimeoutMs: 600_000 },
   encode: { threads: Math.max(1, availableParallelism() - 1) }, // leave a core for the event loop and the engine's feeding
   drainTimeoutMs: 30_000, // Triton's --exit-timeout-secs default; Kubernetes' grace period must exceed it

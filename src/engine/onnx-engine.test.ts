@@ -79,3 +79,31 @@ test('an execution provider missing from the installation fails with a clear mes
     /execution provider 'cuda' is not available in this installation/,
   );
 });
+
+test('runs off the event loop: the loop turns while a batch computes (the session lives in a worker)', async () => {
+  const engine = await createOnnxEngine({ modelPath });
+  try {
+    let turned = false;
+    const done = engine.run(feeds(8), ['uv']).then(() => turned);
+    setImmediate(() => {
+      turned = true;
+    });
+    assert.equal(await done, true, 'the event loop turned before the run finished');
+  } finally {
+    await engine.close();
+  }
+});
+
+test('on the current thread the same run blocks the loop (why the worker is the default)', async () => {
+  const engine = await createOnnxEngine({ modelPath, thread: 'current' });
+  try {
+    let turned = false;
+    const done = engine.run(feeds(8), ['uv']).then(() => turned);
+    setImmediate(() => {
+      turned = true;
+    });
+    assert.equal(await done, false);
+  } finally {
+    await engine.close();
+  }
+});

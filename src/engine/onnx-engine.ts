@@ -2,9 +2,16 @@
  * The ONNX Runtime engine (`onnxruntime-node`), the only importer of it. CPU always; CUDA, TensorRT
  * and WebGPU where the installed runtime has them (the CPU package skips the CUDA download, see
  * README; the GPU image installs it).
+ *
+ * DESIGN NOTES: onnxruntime-node's `run` is asynchronous in name only: the binding runs the whole
+ * graph synchronously on the calling thread (it defers the call with setImmediate, then blocks). On
+ * the main thread a batch of 16 faces stalled the event loop for ~360 ms (bench:serve), and with it
+ * every request, health probe and response in flight. So by default the session lives in a worker
+ * thread of its own (worker-engine.ts): feeds are copied to it, outputs transferred back (no copy).
  */
 import ort from 'onnxruntime-node';
 import type { Engine, EngineTensor, ExecutionProvider } from './engine.js';
+import { createWorkerEngine } from './worker-engine.js';
 
 /** Options of `createOnnxEngine`. */
 export interface OnnxEngineOptions {
@@ -22,6 +29,8 @@ export interface OnnxEngineOptions {
    * size it has seen. Off, peak memory stays near weights + one batch's activations (bench/NOTES.md).
    */
   cpuMemArena?: boolean;
+  /** Where the session runs: its own worker thread (default, never blocks the event loop) or this thread. */
+  thread?: 'worker' | 'current';
 }
 
 export const ONNX_ENGINE_DEFAULTS: Required<Omit<OnnxEngineOptions, 'modelPath'>> = {
@@ -30,10 +39,18 @@ export const ONNX_ENGINE_DEFAULTS: Required<Omit<OnnxEngineOptions, 'modelPath'>
   interOpThreads: 0,
   deviceId: 0,
   cpuMemArena: true,
+  thread: 'worker',
 };
 
-/** Loads a model into an ONNX Runtime session. */
+/** Loads a model into an ONNX Runtime session, by default in a worker thread of its own. */
 export async function createOnnxEngine(options: OnnxEngineOptions): Promise<Engine> {
+  return (options.thread ?? ONNX_ENGINE_DEFAULTS.thread) === 'worker'
+    ? createWorkerEngine(options)
+    : createSessionEngine(options);
+}
+
+/** Loads a model into an ONNX Runtime session on the current thread (the worker calls this). */
+export async function createSessionEngine(options: OnnxEngineOptions): Promise<Engine> {
   const o = { ...ONNX_ENGINE_DEFAULTS, ...options };
   const providers = providerChain(o.executionProvider, o.deviceId);
   let session: ort.InferenceSession;
