@@ -129,7 +129,8 @@ class Generator(nn.Module):
         out = {}
         for scope, layer in self.plan.items():
             module = self.layers[_key(scope)]
-            out[f"{scope}/weight"] = np.ascontiguousarray(to_tf_layout(layer, module.weight.detach().float().cpu().numpy()))
+            weight = module.weight.detach().float().cpu().numpy()
+            out[f"{scope}/weight"] = np.ascontiguousarray(to_tf_layout(layer, weight))
             out[f"{scope}/bias"] = module.bias.detach().float().cpu().numpy()
         return out
 

@@ -83,7 +83,8 @@ def test_fp32_equals_the_onnx_graph_of_every_variant(packages, inputs, lod, upsa
     z, labels, root = inputs
     out = root / f"uv-{lod}-{upsample}-{branches}.npy"
     npm("model", "--", "generate", str(packages[lod]), "--latents", str(root / "z.npy"), "--labels",
-        str(root / "labels.npy"), "--out", str(out), "--upsample", upsample, "--branches", branches, "--batch-size", "2")
+        str(root / "labels.npy"), "--out", str(out), "--upsample", upsample, "--branches", branches,
+        "--batch-size", "2")
     assert max_relative_error(np.load(out), torch_forward(packages[lod], z, labels, branches)) <= 1e-4
 
 
