@@ -44,6 +44,8 @@ interface Config {
   upsample: UpsampleMode;
   branches: BranchMode;
   cpuMemArena: boolean;
+  /** ONNX Runtime's log threshold (2: warnings, e.g. nodes placed on the CPU provider). */
+  ortLogLevel: 0 | 1 | 2 | 3 | 4;
   batches: number[];
   /** Output sets: each is timed separately on the same session (what crosses back to the host differs). */
   fetches: string[][];
@@ -72,6 +74,8 @@ interface Result extends Config {
   rows: Row[];
   peakRssMB: number;
   weightsMB: number;
+  /** Set when the configuration's process failed (its rows are then empty). */
+  error?: string;
 }
 
 async function packageDir(modelsDir: string, preset: keyof typeof PRESETS): Promise<string> {
@@ -94,6 +98,7 @@ async function measure(config: Config): Promise<Result> {
     modelPath: graph.graphPath,
     executionProvider: config.ep,
     cpuMemArena: config.cpuMemArena,
+    logSeverityLevel: config.ortLogLevel,
   });
   const loadMs = performance.now() - start;
   const arch = PRESETS[config.preset];
@@ -174,6 +179,7 @@ async function main(): Promise<void> {
       upsample: { type: 'string' },
       branches: { type: 'string' },
       'no-arena': { type: 'boolean' },
+      'ort-log-level': { type: 'string', default: '3' },
       batches: { type: 'string', default: '1,4,16' },
       'min-seconds': { type: 'string', default: '3' },
       json: { type: 'boolean' },
@@ -209,6 +215,7 @@ async function main(): Promise<void> {
             upsample: upsample as UpsampleMode,
             branches: branches as BranchMode,
             cpuMemArena: !values['no-arena'],
+            ortLogLevel: Number(values['ort-log-level']) as Config['ortLogLevel'],
             batches: [batch],
             fetches,
             minSeconds: Number(values['min-seconds']),
@@ -236,7 +243,13 @@ async function main(): Promise<void> {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
-    if (child.status !== 0) throw new Error(`benchmark of ${JSON.stringify(config)} failed (exit ${child.status})`);
+    if (child.status !== 0) {
+      // one configuration out of memory (say, batch 64 on a smaller GPU) must not lose the others
+      const error = `exit ${child.status ?? child.signal}`;
+      console.error(`benchmark of ${JSON.stringify(config)} failed (${error})`);
+      results.push({ ...config, error, gflopPerFace: 0, loadMs: 0, buildMs: 0, rows: [], peakRssMB: 0, weightsMB: 0 });
+      continue;
+    }
     const result = JSON.parse(child.stdout) as Result;
     result.buildMs ||= buildMs.get(JSON.stringify([config.preset, graphOptions(config)])) ?? 0;
     results.push(result);

@@ -9,4 +9,7 @@ rm -rf dist-bench
 npx tsc -p tsconfig.bench.json
 cp -r proto dist-bench/proto
 bash bench/gpu/sources-hash.sh > dist-bench/SOURCES.sha256
+# the commit, for the results of a machine the repository reaches without .git (uncommitted changes marked)
+echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo +changes)" \
+  > dist-bench/COMMIT
 echo "built dist-bench/ ($(du -sh dist-bench | cut -f1)) from sources $(cut -c1-12 dist-bench/SOURCES.sha256)"

@@ -72,6 +72,10 @@ def targets(data: dict) -> list[dict]:
             out.append(target(f"parity {row['name']} vs {row['against']} (max relative error)",
                               row["maxRelativeError"], "< 1e-2", row["maxRelativeError"] < 1e-2))
     loads = [r["loadMs"] + row["warmupMs"] for r in data.get("engine", []) for row in r["rows"][:1]]
+    failed = [r for r in data.get("engine", []) + data.get("variants", []) if r.get("error")]
+    for r in failed:
+        out.append(target(f"engine {r['precision']} {r['upsample']} {r['branches']} batch {r['batches'][0]} ran",
+                          r["error"], "exit 0", False))
     worst = max(loads) / 1000 if loads else None
     out.append(target("engine load + first run, worst configuration (s)", worst, "< 60",
                       None if worst is None else worst < 60))

@@ -128,7 +128,8 @@ import torch
 env = {
     "mode": "dry-run (CPU)" if "$DRY" == "1" else "gpu", "preset": "$BENCH_PRESET", "ep": "$BENCH_EP",
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    "commit": run("git", "-C", "$ROOT", "rev-parse", "--short", "HEAD") or "unknown (no git)",
+    "commit": run("git", "-C", "$ROOT", "rev-parse", "--short", "HEAD")
+              or (open("dist-bench/COMMIT").read().strip() if os.path.exists("dist-bench/COMMIT") else "unknown"),
     "gpu": run("nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader") or "none",
     "cpu": f"{os.cpu_count()} x " + next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                                            if line.startswith("model name")), platform.machine()),
@@ -147,8 +148,9 @@ if [ ! -f "$PKG/model.json" ]; then
     --out "$PKG" >> "$LOG" 2>&1
 fi
 
+# ONNX Runtime warnings into run.log: nodes the CUDA provider did not take, Memcpy nodes inserted
 ENGINE=("${NODE[@]}" "$JS/bench/engine.$EXT" --preset "$BENCH_PRESET" --models-dir "$MODELS" --ep "$BENCH_EP"
-  --min-seconds "$BENCH_MIN_SECONDS" --json)
+  --min-seconds "$BENCH_MIN_SECONDS" --ort-log-level 2 --json)
 phase engine 420 "$WORK/engine.json" "${ENGINE[@]}" --precision fp32,fp16 --batches "$BENCH_BATCHES" \
   --upsample phase --branches grouped --fetch uv --fetch texture,shape
 phase torch "$([ $COMPILE = 1 ] && echo 1500 || echo 300)" - "$PY" bench/gpu/torch_bench.py --package "$PKG" \
