@@ -12,7 +12,9 @@
  *   npm run bench:engine                       # tbgan-256 (all forms) and tbgan-512 (default form)
  *   npm run bench:engine -- --preset tbgan-256 --upsample phase,resize-conv --batches 1,4,16 --json
  *   npm run bench:engine -- --preset tbgan-512 --ep cuda --precision fp32,fp16 --batches 1,8,32,64 \
- *       --fetch uv --fetch texture,shape        # each --fetch is one set of outputs fetched per run
+ *       --fetch uv --fetch texture,shape --process-per config
+ * Each --fetch is one set of outputs fetched per run; `--process-per config` loads each configuration
+ * once for all its batch sizes (peak RSS is then the largest batch's).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
       branches: { type: 'string' },
       'no-arena': { type: 'boolean' },
       'ort-log-level': { type: 'string', default: '3' },
+      'process-per': { type: 'string', default: 'batch' },
       batches: { type: 'string', default: '1,4,16' },
       'min-seconds': { type: 'string', default: '3' },
       json: { type: 'boolean' },
@@ -205,8 +208,10 @@ async function main(): Promise<void> {
       for (const [upsample, branches] of modes.flatMap((u) =>
         (values.branches?.split(',') ?? [GRAPH_DEFAULTS.branches]).map((b) => [u, b]),
       )) {
-        // one process per batch size, so each row's peak RSS is that batch's own
-        for (const batch of (values.batches as string).split(',').map(Number)) {
+        // By default one process per batch size, so each row's peak RSS is that batch's own;
+        // `--process-per config` measures all batch sizes in one process (one session load: GPU runs).
+        const batches = (values.batches as string).split(',').map(Number);
+        for (const group of values['process-per'] === 'config' ? [batches] : batches.map((b) => [b])) {
           configs.push({
             preset,
             modelsDir,
@@ -216,7 +221,7 @@ async function main(): Promise<void> {
             branches: branches as BranchMode,
             cpuMemArena: !values['no-arena'],
             ortLogLevel: Number(values['ort-log-level']) as Config['ortLogLevel'],
-            batches: [batch],
+            batches: group,
             fetches,
             minSeconds: Number(values['min-seconds']),
           });

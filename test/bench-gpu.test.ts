@@ -38,7 +38,7 @@ test('bench/gpu/run.sh --dry-run measures every phase and reports every field', 
   const engine = rowsOf(results.engine).flatMap((r) => rowsOf(r.rows).map((row) => ({ ...r, ...row })));
   assert.deepEqual(
     engine.map((r) => `${r.precision} ${r.batch} ${(r.fetch as string[]).join('+')}`),
-    ['fp32', 'fp16'].flatMap((p) => [1, 2].flatMap((b) => [`${p} ${b} uv`, `${p} ${b} texture+shape`])),
+    ['fp16', 'fp32'].flatMap((p) => [1, 2].flatMap((b) => [`${p} ${b} uv`, `${p} ${b} texture+shape`])),
   );
   for (const r of engine) {
     for (const key of ['msPerFace', 'facesPerSecond', 'warmupMs', 'loadMs']) assert.ok(isNumber(r[key]), key);

@@ -74,7 +74,8 @@ def targets(data: dict) -> list[dict]:
     loads = [r["loadMs"] + row["warmupMs"] for r in data.get("engine", []) for row in r["rows"][:1]]
     failed = [r for r in data.get("engine", []) + data.get("variants", []) if r.get("error")]
     for r in failed:
-        out.append(target(f"engine {r['precision']} {r['upsample']} {r['branches']} batch {r['batches'][0]} ran",
+        batches = ",".join(str(b) for b in r["batches"])
+        out.append(target(f"engine {r['precision']} {r['upsample']} {r['branches']} batches {batches} ran",
                           r["error"], "exit 0", False))
     worst = max(loads) / 1000 if loads else None
     out.append(target("engine load + first run, worst configuration (s)", worst, "< 60",
@@ -119,14 +120,15 @@ def markdown(data: dict, goals: list[dict]) -> str:
     lines += [f"- {k}: {v}" for k, v in env.items() if k not in ("mode", "preset", "ep", "commit", "date")]
     lines += ["", "## Targets", "", *table(["target", "value", "limit", "met"],
                                            [[g["name"], g["value"], g["limit"], g["pass"]] for g in goals])]
-    engine = data.get("engine", []) + data.get("variants", [])
+    engine = [{**r, "run": "engine"} for r in data.get("engine", [])] + \
+             [{**r, "run": "variants"} for r in data.get("variants", [])]
     if engine:
         lines += ["", "## Engine only: ONNX Runtime from Node (`bench/engine.ts`)", "",
                   "ms/face: median run / batch; GPU busy: nvidia-smi while timing; "
                   "first run: cuDNN's algorithm search included.", ""]
-        lines += table(["precision", "up-conv", "branches", "batch", "fetch", "ms/face", "faces/s", "GPU busy",
-                        "first run ms", "load s"],
-                       [[r["precision"], r["upsample"], r["branches"], row["batch"], "+".join(row["fetch"]),
+        lines += table(["phase", "precision", "up-conv", "branches", "batch", "fetch", "ms/face", "faces/s",
+                        "GPU busy", "first run ms", "load s"],
+                       [[r["run"], r["precision"], r["upsample"], r["branches"], row["batch"], "+".join(row["fetch"]),
                          row["msPerFace"], row["facesPerSecond"], pct(row["gpuBusyFraction"]), row["warmupMs"],
                          r["loadMs"] / 1000] for r in engine for row in r["rows"]])
     torch_data = data.get("torch")

@@ -19,9 +19,11 @@
 # --phases engine,torch,...: only those. --compiled: run dist-bench/ even where tsx is installed.
 # Settings come from BENCH_* variables (defaults below, per mode): BENCH_PRESET, BENCH_EP,
 # BENCH_BATCHES, BENCH_MIN_SECONDS, BENCH_SERVE_SECONDS, BENCH_CONCURRENCY, BENCH_SERVE_BATCH,
-# BENCH_SERVE_BATCH_CONCURRENCY, BENCH_TORCH_DEVICE, BENCH_TORCH_ITERS, BENCH_PARITY_COUNT; PYTHON.
+# BENCH_SERVE_BATCH_CONCURRENCY, BENCH_TORCH_DEVICE, BENCH_TORCH_ITERS, BENCH_PARITY_COUNT,
+# BENCH_ENGINE_PROCESS_PER (batch: a process per batch size; config: per precision); PYTHON.
 # (Not TBGAN_*: the server refuses TBGAN_ names it does not know.)
 set -euo pipefail
+CALLER=$PWD
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 
@@ -33,32 +35,38 @@ while [ $# -gt 0 ]; do
     --variants) VARIANTS=1 ;;
     --compiled) COMPILED=1 ;;
     --phases) PHASES=$2; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) OUT=$1 ;;
   esac
   shift
 done
-OUT=$(mkdir -p "${OUT:-bench/gpu/out}" && cd "${OUT:-bench/gpu/out}" && pwd)
+case "$OUT" in "") OUT=$ROOT/bench/gpu/out ;; /*) ;; *) OUT=$CALLER/$OUT ;; esac
+mkdir -p "$OUT"
 if [ -z "$PHASES" ]; then
   PHASES=engine,torch,parity,served-fp16,served-fp32
   if [ $VARIANTS = 1 ]; then PHASES="$PHASES,variants"; fi
 fi
+for p in ${PHASES//,/ }; do
+  case "$p" in engine|torch|parity|served-fp16|served-fp32|variants) ;; *) echo "unknown phase $p" >&2; exit 2 ;; esac
+done
 
 if [ $DRY = 1 ]; then
   : "${BENCH_PRESET:=tbgan-tiny}" "${BENCH_EP:=cpu}" "${BENCH_BATCHES:=1,2}" "${BENCH_MIN_SECONDS:=0.1}"
   : "${BENCH_SERVE_SECONDS:=0.5}" "${BENCH_CONCURRENCY:=1,2}" "${BENCH_SERVE_BATCH:=2}"
   : "${BENCH_SERVE_BATCH_CONCURRENCY:=1}"
   : "${BENCH_TORCH_DEVICE:=cpu}" "${BENCH_TORCH_ITERS:=2}" "${BENCH_PARITY_COUNT:=2}"
+  : "${BENCH_ENGINE_PROCESS_PER:=batch}"
 else
   : "${BENCH_PRESET:=tbgan-512}" "${BENCH_EP:=cuda}" "${BENCH_BATCHES:=1,8,32,64}" "${BENCH_MIN_SECONDS:=2}"
   : "${BENCH_SERVE_SECONDS:=6}" "${BENCH_CONCURRENCY:=1,8,32,64,128}" "${BENCH_SERVE_BATCH:=32}"
   : "${BENCH_SERVE_BATCH_CONCURRENCY:=2}"
   : "${BENCH_TORCH_DEVICE:=cuda}" "${BENCH_TORCH_ITERS:=10}" "${BENCH_PARITY_COUNT:=4}"
+  : "${BENCH_ENGINE_PROCESS_PER:=config}"
 fi
 
 export BENCH_PRESET BENCH_EP BENCH_BATCHES BENCH_MIN_SECONDS BENCH_SERVE_SECONDS BENCH_CONCURRENCY BENCH_SERVE_BATCH \
-  BENCH_SERVE_BATCH_CONCURRENCY BENCH_TORCH_DEVICE BENCH_TORCH_ITERS BENCH_PARITY_COUNT
+  BENCH_SERVE_BATCH_CONCURRENCY BENCH_TORCH_DEVICE BENCH_TORCH_ITERS BENCH_PARITY_COUNT BENCH_ENGINE_PROCESS_PER
 
 die() { echo "bench/gpu/run.sh: $*" >&2; exit 1; }
 command -v node >/dev/null || die "node is not on PATH"
@@ -151,8 +159,9 @@ fi
 # ONNX Runtime warnings into run.log: nodes the CUDA provider did not take, Memcpy nodes inserted
 ENGINE=("${NODE[@]}" "$JS/bench/engine.$EXT" --preset "$BENCH_PRESET" --models-dir "$MODELS" --ep "$BENCH_EP"
   --min-seconds "$BENCH_MIN_SECONDS" --ort-log-level 2 --json)
-phase engine 420 "$WORK/engine.json" "${ENGINE[@]}" --precision fp32,fp16 --batches "$BENCH_BATCHES" \
-  --upsample phase --branches grouped --fetch uv --fetch texture,shape
+# one process per precision (each loads the model once), or per batch size where its peak memory matters
+phase engine 420 "$WORK/engine.json" "${ENGINE[@]}" --precision fp16,fp32 --batches "$BENCH_BATCHES" \
+  --upsample phase --branches grouped --fetch uv --fetch texture,shape --process-per "$BENCH_ENGINE_PROCESS_PER"
 phase torch "$([ $COMPILE = 1 ] && echo 1500 || echo 300)" - "$PY" bench/gpu/torch_bench.py --package "$PKG" \
   --device "$BENCH_TORCH_DEVICE" --batches "$BENCH_BATCHES" --iters "$BENCH_TORCH_ITERS" \
   $([ $COMPILE = 1 ] && echo --compile) --json "$WORK/torch.json"

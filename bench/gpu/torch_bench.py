@@ -81,7 +81,7 @@ def make_runner(model, runner: str, z: torch.Tensor, labels: torch.Tensor, devic
             out = model(z, labels)
         fn = lambda: (graph.replay(), out)[1]  # noqa: E731
     else:
-        compiled = torch.compile(model, mode="max-autotune")
+        compiled = torch.compile(model, mode="max-autotune", dynamic=False)  # one static graph per batch size
         compiled(z, labels)  # compiles for this batch size
         fn = lambda: compiled(z, labels)  # noqa: E731
     synchronize(device)
@@ -126,9 +126,10 @@ def bench_mode(name: str, package: tuple, batches: list[int], args, device: torc
                         "msPerFaceWithCopy": statistics.median(copies) / batch, "loadSeconds": load_seconds})
             if device.type == "cuda":
                 row["maxMemoryGB"] = torch.cuda.max_memory_allocated(device) / 1e9
-        except RuntimeError as e:  # out of memory (torch.cuda.OutOfMemoryError is a RuntimeError), compile failures
-            row["error"] = str(e).split("\n")[0][:300]
+        except Exception as e:  # out of memory, a failed capture or compile: recorded, the other rows go on
+            row["error"] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300]
         finally:
+            fn = None  # a CUDA graph's memory pool lives as long as its replay function
             if device.type == "cuda":
                 torch.cuda.empty_cache()
         rows.append(row)
@@ -176,9 +177,15 @@ def main(argv=None) -> int:
             result["skipped"].append({"mode": name, "reason": "needs CUDA"})
             continue
         result["rows"] += bench_mode(name, package, [int(b) for b in args.batches.split(",")], args, device)
-    with open(args.json, "w", encoding="utf-8") as f:
-        json.dump(result, f, indent=2)
+        write(args.json, result)  # after every mode: a run stopped by a time limit keeps what it measured
+    write(args.json, result)
     return 0
+
+
+def write(path: str, result: dict) -> None:
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=2)
+    os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":
