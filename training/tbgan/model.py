@@ -230,15 +230,9 @@ class Generator(nn.Module):
 
 
 def _key(scope: str) -> str:
-    """A module name for a TBGAN scope (`8x8/Conv0_up` -> `8x8_Conv0_up`: module names cannot hold dots)."""
+    """A module name for a TBGAN scope: `8x8/Conv0_up` -> `8x8_Conv0_up`."""
     return scope.replace("/", "_")
 
 
 def _scopes(px: str, name: str, branches: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f"{px}/{b}/{name}" for b in branches)
-
-
-def generator_from_variables(arch: Architecture, lod: float, variables: Mapping[str, np.ndarray],
-                             branches: str = "grouped") -> Generator:
-    """A Generator holding a model package's effective weights (float32, CPU, eval mode)."""
-    return Generator(arch, lod, branches).load_variables(variables).eval()
