@@ -1,46 +1,80 @@
 /**
  * `npm run bench:serve`: what serving costs on top of the work itself, in one run.
  *
- * 1. Back to back, in process, no HTTP: engine runs of one face and of a full batch, each followed by
- *    encoding the faces' PNGs (texture and normals) on the encoder pool: faces/s and ms per face.
- * 2. Served: the real server (`src/main.ts`, the same model and settings) in a child process, and
- *    HTTP clients on loopback at concurrency 1, 8 and 32 sending `POST /v1/faces:generate` for one
- *    face with the same PNG outputs: faces/s, p50 and p99 latency, and the server's event-loop lag
- *    (from its /metrics, reset before each phase).
+ * 1. Back to back, in process, no HTTP (skip with --skip-back-to-back): engine runs of one face and of
+ *    a full batch, each followed by encoding the faces' PNGs (texture and normals) on the encoder
+ *    pool: faces/s and ms per face.
+ * 2. Served: the real server (`src/main`, the same model and settings) in a child process, and HTTP
+ *    clients on loopback at each --concurrency sending `POST /v1/faces:generate` for --count faces
+ *    with --outputs, as JSON (base64) or a zip (--accept zip): faces/s, p50 and p99 latency, and from
+ *    the server's /metrics over the phase: event-loop lag, mean batch size, the share of the time the
+ *    engine was running a batch and the server's CPU cores in use (event loop, engine feeding and
+ *    encoder threads); the GPU-busy fraction (nvidia-smi) where there is a GPU; and the clients' own
+ *    CPU use (near 1 core: the clients, not the server, may be the limit).
  * Targets (issue: serving core): served faces/s at saturation >= 90% of back to back; at
  * concurrency 1, p50 <= back-to-back single-face time + 3 ms; event-loop lag under 50 ms.
  *
  *   npm run bench:serve [-- --seconds 10 --model models/tbgan-256 --json]
+ *   npm run bench:serve -- --model bench/.models/tbgan-512 --ep cuda --precision fp16 \
+ *       --outputs texture:png,shape:npy --accept zip --batch-max-size 32 --concurrency 1,8,32,64,128 --skip-back-to-back
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
+import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEncodePool } from '../src/codecs/index.js';
 import { DEFAULTS } from '../src/config.js';
-import { createOnnxEngine } from '../src/engine/index.js';
+import { createOnnxEngine, EXECUTION_PROVIDERS, type ExecutionProvider } from '../src/engine/index.js';
 import { ensureGeneratorGraph, GRAPH_DEFAULTS, latentsFromSeed, loadModelPackage } from '../src/model/index.js';
+import { startGpuUtilSampler } from './gpu/gpu-util.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+// src/main beside this file's tree, with this file's extension: .ts under tsx, .js when compiled (dist-bench/)
+const MAIN = fileURLToPath(new URL(`../src/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     model: { type: 'string', default: DEFAULTS.model.dir },
     concurrency: { type: 'string', default: '1,8,32' },
+    ep: { type: 'string', default: 'cpu' },
+    precision: { type: 'string', default: GRAPH_DEFAULTS.precision },
+    upsample: { type: 'string', default: GRAPH_DEFAULTS.upsample },
+    branches: { type: 'string', default: GRAPH_DEFAULTS.branches },
+    outputs: { type: 'string', default: 'texture:png,normals:png' },
+    accept: { type: 'string', default: 'json' },
+    count: { type: 'string', default: '1' },
+    'batch-max-size': { type: 'string', default: String(DEFAULTS.batch.maxBatchSize) },
+    'batch-concurrency': { type: 'string', default: String(DEFAULTS.batch.maxConcurrentBatches) },
+    'skip-back-to-back': { type: 'boolean' },
     json: { type: 'boolean' },
   },
 });
 const SECONDS = Number(args.seconds);
-const BATCH = DEFAULTS.batch.maxBatchSize;
+const MODEL = resolve(args.model as string);
+const BATCH = Number(args['batch-max-size']);
+const EP = args.ep as ExecutionProvider;
+if (!EXECUTION_PROVIDERS.includes(EP)) throw new Error(`--ep must be one of ${EXECUTION_PROVIDERS.join(', ')}`);
+if (args.accept !== 'json' && args.accept !== 'zip') throw new Error('--accept must be json or zip');
+const GRAPH = {
+  precision: args.precision as typeof GRAPH_DEFAULTS.precision,
+  upsample: args.upsample as typeof GRAPH_DEFAULTS.upsample,
+  branches: args.branches as typeof GRAPH_DEFAULTS.branches,
+};
+/** `texture:png,shape:npy` -> the request's `outputs`. */
+const OUTPUTS = (args.outputs as string).split(',').map((o) => {
+  const [output, format] = o.split(':');
+  return format === undefined ? { output } : { output, format };
+});
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 
 /** Back to back: engine then encode, repeated, for batches of `n` faces. */
 async function backToBack(n: number): Promise<{ facesPerSecond: number; msPerRun: number }> {
-  const pkg = await loadModelPackage(args.model as string);
-  const graph = await ensureGeneratorGraph(pkg, GRAPH_DEFAULTS);
-  const engine = await createOnnxEngine({ modelPath: graph.graphPath });
+  const pkg = await loadModelPackage(MODEL);
+  const graph = await ensureGeneratorGraph(pkg, GRAPH);
+  const engine = await createOnnxEngine({ modelPath: graph.graphPath, executionProvider: EP });
   const pool = createEncodePool({ threads: DEFAULTS.encode.threads });
   const { latentSize: L, labelSize: K, resolution: R } = pkg.manifest.architecture;
   const feeds = {
@@ -80,24 +114,37 @@ async function backToBack(n: number): Promise<{ facesPerSecond: number; msPerRun
   return { facesPerSecond: (times.length * n * 1000) / total, msPerRun: quantile(times, 0.5) };
 }
 
-async function startServerProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+async function startServerProcess(): Promise<{ url: string; readyMs: number; stop: () => Promise<void> }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...process.execArgv, MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
       TBGAN_HTTP_PORT: '0',
+      TBGAN_GRPC_PORT: '0',
       TBGAN_HTTP_HOST: '127.0.0.1',
-      TBGAN_MODEL_DIR: args.model,
+      TBGAN_MODEL_DIR: MODEL,
+      TBGAN_EP: EP,
+      TBGAN_PRECISION: GRAPH.precision,
+      TBGAN_UPSAMPLE: GRAPH.upsample,
+      TBGAN_BRANCHES: GRAPH.branches,
+      TBGAN_BATCH_MAX_SIZE: String(BATCH),
+      TBGAN_BATCH_CONCURRENCY: args['batch-concurrency'],
       TBGAN_LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const port = await new Promise<number>((resolvePort, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    let pending = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n').filter(Boolean)) {
-        const entry = JSON.parse(line) as { msg: string; port?: number };
-        if (entry.msg === 'http listening') resolve(entry.port as number);
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          const entry = JSON.parse(line) as { msg?: string; port?: number };
+          if (entry.msg === 'http listening') resolvePort(entry.port as number);
+        } catch {} // not a log line
       }
     });
   });
@@ -106,6 +153,7 @@ async function startServerProcess(): Promise<{ url: string; stop: () => Promise<
     await new Promise((r) => setTimeout(r, 100));
   return {
     url,
+    readyMs: performance.now() - started,
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -114,83 +162,136 @@ async function startServerProcess(): Promise<{ url: string; stop: () => Promise<
   };
 }
 
-async function eventLoopLagMaxMs(url: string): Promise<number> {
+/** The server's metrics that a phase reads as differences (and the event-loop lag, reset by each read). */
+async function serverMetrics(url: string) {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_max_seconds '));
-  return Number(line?.split(' ')[1]) * 1000;
+  const sum = (prefix: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(prefix))
+      .reduce((total, l) => total + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return {
+    eventLoopLagMaxMs: sum('nodejs_eventloop_lag_max_seconds ') * 1000,
+    batches: sum('tbgan_batch_size_count'),
+    batchedFaces: sum('tbgan_batch_size_sum'),
+    inferenceSeconds: sum('tbgan_inference_duration_seconds_sum'),
+    cpuSeconds: sum('process_cpu_seconds_total '),
+  };
 }
 
-/** `concurrency` clients, each sending one-face requests back to back for SECONDS. */
-async function served(url: string, concurrency: number) {
-  const body = JSON.stringify({ seed: 1, outputs: ['texture', 'normals'] });
-  await eventLoopLagMaxMs(url); // resets the server's event-loop histogram
+/** `concurrency` clients, each sending requests back to back for SECONDS. */
+async function served(url: string, concurrency: number, gpu: ReturnType<typeof startGpuUtilSampler>) {
+  const count = Number(args.count);
+  const body = JSON.stringify({ seed: 1, count, outputs: OUTPUTS });
+  const headers = {
+    'content-type': 'application/json',
+    accept: args.accept === 'zip' ? 'application/zip' : 'application/json',
+  };
+  const before = await serverMetrics(url); // also resets the server's event-loop histogram
   const latencies: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
+  let responseBytes = 0;
+  const startMs = Date.now();
   const start = performance.now();
+  const clientCpu = process.cpuUsage();
+  const end = start + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
         const t = performance.now();
-        const res = await fetch(`${url}/v1/faces:generate`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        await res.arrayBuffer();
+        const res = await fetch(`${url}/v1/faces:generate`, { method: 'POST', headers, body });
+        responseBytes += (await res.arrayBuffer()).byteLength;
         if (res.status !== 200) throw new Error(`status ${res.status}`);
         latencies.push(performance.now() - t);
       }
     }),
   );
-  const elapsed = performance.now() - start;
+  const elapsedS = (performance.now() - start) / 1000;
+  const client = process.cpuUsage(clientCpu);
+  const busy = gpu.window(startMs, Date.now());
+  const after = await serverMetrics(url);
   latencies.sort((a, b) => a - b);
+  const batches = after.batches - before.batches;
   return {
     concurrency,
-    facesPerSecond: (latencies.length * 1000) / elapsed,
+    facesPerSecond: (latencies.length * count) / elapsedS,
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
-    eventLoopLagMaxMs: await eventLoopLagMaxMs(url),
+    responseMBPerSecond: responseBytes / 1e6 / elapsedS,
+    eventLoopLagMaxMs: after.eventLoopLagMaxMs,
+    meanBatchSize: batches > 0 ? (after.batchedFaces - before.batchedFaces) / batches : null,
+    /** Share of the phase the engine was running a batch (from the server's inference histogram). */
+    engineBusyFraction: (after.inferenceSeconds - before.inferenceSeconds) / elapsedS,
+    serverCpuCores: (after.cpuSeconds - before.cpuSeconds) / elapsedS,
+    clientCpuCores: (client.user + client.system) / 1e6 / elapsedS,
+    gpuBusyFraction: busy.busyFraction,
+    gpuSamples: busy.samples,
   };
 }
 
-const single = await backToBack(1);
-const full = await backToBack(BATCH);
+const single = args['skip-back-to-back'] ? undefined : await backToBack(1);
+const full = args['skip-back-to-back'] ? undefined : await backToBack(BATCH);
+const gpu = startGpuUtilSampler();
 const server = await startServerProcess();
 const rows = [];
-for (const c of (args.concurrency as string).split(',').map(Number)) rows.push(await served(server.url, c));
+for (const c of (args.concurrency as string).split(',').map(Number)) rows.push(await served(server.url, c, gpu));
 await server.stop();
+gpu.stop();
 
 const saturation = Math.max(...rows.map((r) => r.facesPerSecond));
 const result = {
   machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
-  model: args.model,
+  model: MODEL,
+  ep: EP,
+  graph: GRAPH,
+  outputs: OUTPUTS,
+  accept: args.accept,
+  facesPerRequest: Number(args.count),
+  batchMaxSize: BATCH,
+  batchConcurrency: Number(args['batch-concurrency']),
+  encodeThreads: Number(process.env.TBGAN_ENCODE_THREADS ?? DEFAULTS.encode.threads),
   seconds: SECONDS,
-  backToBack: {
-    single: { facesPerSecond: single.facesPerSecond, msPerFace: single.msPerRun },
-    batch: { size: BATCH, facesPerSecond: full.facesPerSecond },
-  },
+  gpuUtilSource: gpu.source,
+  /** Server start to ready: model load, graph (cached or built), session, warm-up through the whole pipeline. */
+  serverReadyMs: server.readyMs,
+  backToBack:
+    single && full
+      ? {
+          single: { facesPerSecond: single.facesPerSecond, msPerFace: single.msPerRun },
+          batch: { size: BATCH, facesPerSecond: full.facesPerSecond },
+        }
+      : null,
   served: rows,
-  servedOverBackToBack: saturation / full.facesPerSecond,
-  concurrency1AddedP50Ms: (rows.find((r) => r.concurrency === 1)?.p50Ms ?? Number.NaN) - single.msPerRun,
+  saturationFacesPerSecond: saturation,
+  servedOverBackToBack: full ? saturation / full.facesPerSecond : null,
+  concurrency1AddedP50Ms: single
+    ? (rows.find((r) => r.concurrency === 1)?.p50Ms ?? Number.NaN) - single.msPerRun
+    : null,
 };
 if (args.json) console.log(JSON.stringify(result, null, 2));
 else {
+  const outputs = OUTPUTS.map((o) => `${o.output}${o.format ? `:${o.format}` : ''}`).join(' + ');
   console.log(
-    `machine: ${result.machine}; model ${result.model}; ${SECONDS} s per phase; outputs: texture + normals PNG`,
+    `machine: ${result.machine}; model ${result.model} (${EP}, ${GRAPH.precision}); ${SECONDS} s per phase; outputs: ${outputs} as ${args.accept}; server ready in ${(server.readyMs / 1000).toFixed(1)} s`,
   );
+  if (single && full)
+    console.log(
+      `back to back (no HTTP): 1 face ${single.msPerRun.toFixed(1)} ms (${single.facesPerSecond.toFixed(1)} faces/s); batch ${BATCH}: ${full.facesPerSecond.toFixed(1)} faces/s`,
+    );
+  const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(0)}%`);
   console.log(
-    `back to back (no HTTP): 1 face ${single.msPerRun.toFixed(1)} ms (${single.facesPerSecond.toFixed(1)} faces/s); batch ${BATCH}: ${full.facesPerSecond.toFixed(1)} faces/s`,
+    '| concurrency | faces/s | p50 ms | p99 ms | event-loop lag max ms | mean batch | engine busy | GPU busy | server cores | client cores |',
   );
-  console.log('| concurrency | faces/s | p50 ms | p99 ms | event-loop lag max ms |');
-  console.log('|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows)
     console.log(
-      `| ${r.concurrency} | ${r.facesPerSecond.toFixed(1)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.eventLoopLagMaxMs.toFixed(1)} |`,
+      `| ${r.concurrency} | ${r.facesPerSecond.toFixed(1)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.eventLoopLagMaxMs.toFixed(1)} | ${r.meanBatchSize?.toFixed(1) ?? '-'} | ${pct(r.engineBusyFraction)} | ${pct(r.gpuBusyFraction)} | ${r.serverCpuCores.toFixed(1)} | ${r.clientCpuCores.toFixed(1)} |`,
     );
-  console.log(
-    `served at saturation / back to back: ${(100 * result.servedOverBackToBack).toFixed(1)}% (target >= 90%)`,
-  );
-  console.log(
-    `concurrency 1 p50 minus back-to-back single face: ${result.concurrency1AddedP50Ms.toFixed(1)} ms (target <= 3 ms)`,
-  );
+  if (result.servedOverBackToBack !== null && result.concurrency1AddedP50Ms !== null) {
+    console.log(
+      `served at saturation / back to back: ${(100 * result.servedOverBackToBack).toFixed(1)}% (target >= 90%)`,
+    );
+    console.log(
+      `concurrency 1 p50 minus back-to-back single face: ${result.concurrency1AddedP50Ms.toFixed(1)} ms (target <= 3 ms)`,
+    );
+  }
 }

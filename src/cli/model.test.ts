@@ -51,7 +51,7 @@ test('generate writes the raw uv output as .npy, equal to the float64 reference 
     await writeFile(join(dir, 'labels.npy'), encodeNpy(labels, [3, 7], '<f4'));
     const args = ['generate', pkg, '--latents', join(dir, 'z.npy'), '--labels', join(dir, 'labels.npy')];
     const printed = await cli([...args, '--out', join(dir, 'uv.npy'), '--batch-size', '2']);
-    assert.equal(printed, `wrote ${join(dir, 'uv.npy')}: uv [3, 9, 32, 32] float32 (fp32, phase)`);
+    assert.equal(printed, `wrote ${join(dir, 'uv.npy')}: uv [3, 9, 32, 32] float32 (fp32, phase, grouped, cpu)`);
     const uv = decodeNpy(await readFile(join(dir, 'uv.npy')));
     assert.deepStrictEqual([uv.dtype, uv.shape], ['<f4', [3, 9, 32, 32]]);
     const model = await loadModelPackage(pkg);
@@ -144,6 +144,10 @@ test('bad command lines are refused with the reason', async () => {
       /--dtype must be float32 or float16/,
     ],
     [['build'], /build needs a package directory/],
+    [
+      ['generate', 'x', '--seed', '1', '--out', 'x.npy', '--ep', 'tpu'],
+      /--ep must be one of cpu, cuda, tensorrt, webgpu/,
+    ],
     [['inspect', '--bogus'], /Unknown option '--bogus'/],
   ];
   for (const [args, error] of table)

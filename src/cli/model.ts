@@ -5,11 +5,12 @@
  *   inspect DIR | --preset P [--json]
  *   build DIR [--fp16] [--upsample resize-conv|conv-transpose|phase] [--branches grouped|split] [--cache-dir D]
  *   generate DIR (--latents z.npy | --seed S [--count N]) [--labels labels.npy] --out uv.npy [--fp16] [--upsample M]
+ *            [--branches B] [--ep cpu|cuda|tensorrt|webgpu]
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeNpy, encodeNpy } from '../codecs/index.js';
-import { createOnnxEngine } from '../engine/index.js';
+import { createOnnxEngine, EXECUTION_PROVIDERS, type ExecutionProvider } from '../engine/index.js';
 import { ModelPackageError } from '../errors.js';
 import {
   type Architecture,
@@ -42,8 +43,8 @@ const USAGE = `usage: npm run model -- <command>
   build DIR [--fp16] [--upsample ${UPSAMPLE_MODES.join('|')}] [--branches ${BRANCH_MODES.join('|')}] [--cache-dir D]
       build (or find in the cache) the ONNX graph of a package
   generate DIR (--latents z.npy | --seed S [--count N]) [--labels labels.npy] --out uv.npy
-           [--fp16] [--upsample M] [--batch-size B] [--cache-dir D]
-      run the graph with ONNX Runtime (CPU); write the raw output uv [N, 9, R, R] float32 as .npy.
+           [--fp16] [--upsample M] [--branches B] [--batch-size B] [--cache-dir D] [--ep ${EXECUTION_PROVIDERS.join('|')}]
+      run the graph with ONNX Runtime (default: CPU); write the raw output uv [N, 9, R, R] float32 as .npy.
       z.npy [N, latentSize] and labels.npy [N, labelSize] are float32; no --labels: the default label
 presets: ${PRESET_NAMES.join(', ')}`;
 
@@ -75,6 +76,7 @@ export async function runModelCli(argv: string[], out: (line: string) => void = 
       labels: { type: 'string' },
       count: { type: 'string' },
       'batch-size': { type: 'string' },
+      ep: { type: 'string' },
     },
   });
   switch (command) {
@@ -118,13 +120,18 @@ export async function runModelCli(argv: string[], out: (line: string) => void = 
       if (values.out === undefined) throw new UsageError('--out FILE.npy is required');
       const options = graphOptions(values.fp16, values.upsample, values.branches);
       const batchSize = positiveInt(values['batch-size'] ?? '8', '--batch-size');
+      const ep = (values.ep ?? 'cpu') as ExecutionProvider;
+      if (!EXECUTION_PROVIDERS.includes(ep))
+        throw new UsageError(`--ep must be one of ${EXECUTION_PROVIDERS.join(', ')}`);
       const pkg = await loadModelPackage(dir);
       const { z, labels, count } = await generatorInputs(pkg, values);
       const graph = await ensureGeneratorGraph(pkg, options, values['cache-dir']);
-      const uv = await runGenerator(graph.graphPath, pkg.manifest.architecture, z, labels, count, batchSize);
+      const uv = await runGenerator(graph.graphPath, pkg.manifest.architecture, z, labels, count, batchSize, ep);
       const R = pkg.manifest.architecture.resolution;
       await writeFile(values.out, encodeNpy(uv, [count, 9, R, R], '<f4'));
-      out(`wrote ${values.out}: uv [${count}, 9, ${R}, ${R}] float32 (${options.precision}, ${options.upsample})`);
+      out(
+        `wrote ${values.out}: uv [${count}, 9, ${R}, ${R}] float32 (${options.precision}, ${options.upsample}, ${options.branches}, ${ep})`,
+      );
       return 0;
     }
     default:
@@ -210,11 +217,12 @@ async function runGenerator(
   labels: Float32Array,
   count: number,
   batchSize: number,
+  executionProvider: ExecutionProvider,
 ): Promise<Float32Array> {
   const { latentSize: L, labelSize: K, resolution: R } = arch;
   const faceFloats = 9 * R * R;
   const uv = new Float32Array(count * faceFloats);
-  const engine = await createOnnxEngine({ modelPath: graphPath });
+  const engine = await createOnnxEngine({ modelPath: graphPath, executionProvider });
   try {
     for (let start = 0; start < count; start += batchSize) {
       const n = Math.min(batchSize, count - start);

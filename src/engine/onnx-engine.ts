@@ -31,6 +31,11 @@ export interface OnnxEngineOptions {
   cpuMemArena?: boolean;
   /** Where the session runs: its own worker thread (default, never blocks the event loop) or this thread. */
   thread?: 'worker' | 'current';
+  /**
+   * ONNX Runtime's own log threshold: 3 errors only; 2 adds warnings such as nodes that fell back
+   * from the GPU to the CPU provider, or Memcpy nodes inserted between them (bench/gpu reads them).
+   */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
 }
 
 export const ONNX_ENGINE_DEFAULTS: Required<Omit<OnnxEngineOptions, 'modelPath'>> = {
@@ -40,6 +45,7 @@ export const ONNX_ENGINE_DEFAULTS: Required<Omit<OnnxEngineOptions, 'modelPath'>
   deviceId: 0,
   cpuMemArena: true,
   thread: 'worker',
+  logSeverityLevel: 3,
 };
 
 /** Loads a model into an ONNX Runtime session, by default in a worker thread of its own. */
@@ -61,7 +67,7 @@ export async function createSessionEngine(options: OnnxEngineOptions): Promise<E
       intraOpNumThreads: o.intraOpThreads,
       interOpNumThreads: o.interOpThreads,
       executionMode: 'sequential',
-      logSeverityLevel: 3,
+      logSeverityLevel: o.logSeverityLevel,
       enableCpuMemArena: o.cpuMemArena,
     });
   } catch (e) {

@@ -19,6 +19,7 @@ from typing import Iterable
 
 import numpy as np
 
+from .architecture import Architecture
 from .errors import ConversionError
 
 MANIFEST_FORMAT = "tbgan-model-package"
@@ -92,6 +93,18 @@ def read_safetensors(path: str) -> dict[str, np.ndarray]:
         dtype = {"F32": "<f4", "F16": "<f2"}[entry["dtype"]]
         out[name] = np.frombuffer(data[begin:end], dtype=dtype).reshape(entry["shape"])
     return out
+
+
+def read_package(package_dir: str) -> tuple[Architecture, float, dict[str, np.ndarray]]:
+    """A package's architecture, `lod` and effective weights (TBGAN names and layouts, float32).
+
+    Reads `model.json` and the weights file only: the service checks sizes and hashes, this does not.
+    """
+    with open(os.path.join(package_dir, "model.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    tensors = read_safetensors(os.path.join(package_dir, manifest["weights"]["file"]))
+    variables = {name: t.astype(np.float32) for name, t in tensors.items()}
+    return Architecture(**manifest["architecture"]), float(variables.pop("lod")), variables
 
 
 def file_entry(data: bytes) -> dict:

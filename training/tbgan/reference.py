@@ -141,3 +141,10 @@ def generator(variables: dict[str, np.ndarray], resolution: int, lod_sep: int, z
 
     combo_in = np.concatenate([z, labels], axis=1).astype(np.float64)
     return grow(combo_in, 2, res_log2 - 2)
+
+
+def max_relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """max|a - b| / max|b| over every element (all 9 channels): the parity measure of the tests and bench/gpu."""
+    a64, b64 = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    assert a64.shape == b64.shape, f"shapes differ: {a64.shape} vs {b64.shape}"
+    return float(np.abs(a64 - b64).max() / np.abs(b64).max())

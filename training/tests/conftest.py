@@ -1,10 +1,19 @@
-"""Shared fixtures: the command-line script as a module, and the repository root."""
+"""Shared fixtures: the command-line script as a module, the repository root, `npm run` from tests."""
 import importlib.util
+import subprocess
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+HAS_NODE_MODULES = (REPO / "node_modules" / ".bin" / "tsx").exists()
+
+
+def npm(*args: str) -> str:
+    """`npm run --silent ARGS` in the repository (needs `npm ci` first); returns its stdout."""
+    done = subprocess.run(["npm", "run", "--silent", *args], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 @pytest.fixture(scope="session")

@@ -5,26 +5,18 @@ These run `npm run ...` and need `npm ci` first (CI runs it before pytest).
 """
 import hashlib
 import json
-import subprocess
 
 import numpy as np
 import pytest
 
-from conftest import REPO
+from conftest import HAS_NODE_MODULES, REPO, npm
 from synthetic import grid_template, tiny_checkpoint, uv_dict_bytes
 from tbgan.convert import ConvertOptions, convert_official
 from tbgan.official import read_checkpoint
 from tbgan.package import read_safetensors, write_safetensors
 from tbgan.reference import generator
 
-pytestmark = pytest.mark.skipif(not (REPO / "node_modules" / ".bin" / "tsx").exists(),
-                                reason="needs node_modules: run `npm ci` first")
-
-
-def npm(*args: str) -> str:
-    done = subprocess.run(["npm", "run", "--silent", *args], cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+pytestmark = pytest.mark.skipif(not HAS_NODE_MODULES, reason="needs node_modules: run `npm ci` first")
 
 
 def test_npm_run_convert_official_writes_a_package_the_service_loads(tmp_path):
