@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run build:bench`: the TypeScript of src/ and bench/ compiled to dist-bench/ (plus proto/, which the
 # gRPC server reads beside the code), for machines whose node_modules has no tsx (production installs,
-# such as a GPU test machine reached with a bundle of them). dist-bench/SOURCES.sha256 fingerprints the
+# such as a GPU machine that gets node and node_modules brought to it). dist-bench/SOURCES.sha256 fingerprints the
 # sources it was built from; bench/gpu/run.sh refuses a dist-bench/ built from other sources.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
