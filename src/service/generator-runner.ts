@@ -39,8 +39,8 @@ export function createGeneratorRunner(engine: Engine, arch: Architecture): (item
         const t = out[name];
         if (!t) throw new Error(`engine returned no '${name}'`);
         const per = t.data.length / n;
-        // a copy of its own per face, so it can be handed to an encoder thread
-        (maps as Record<string, Float32Array | Uint8Array>)[name] = t.data.slice(i * per, (i + 1) * per);
+        // a view, not a copy: the encoder pool copies what it sends to a worker (codecs/encode-pool.ts)
+        (maps as Record<string, Float32Array | Uint8Array>)[name] = t.data.subarray(i * per, (i + 1) * per);
       }
       return maps;
     });
