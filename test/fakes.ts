@@ -86,11 +86,18 @@ export function createGate(): {
   };
 }
 
-/** Polls `check` every few milliseconds until it holds (for states another process or loop reaches). */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+/**
+ * Polls `check` every few milliseconds until it holds (for states another process or loop reaches);
+ * on timeout the error carries `describe()`, what the test saw instead.
+ */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  describe?: () => string,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
+    if (Date.now() > end) throw new Error(`condition not reached in time${describe ? `: ${describe()}` : ''}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }

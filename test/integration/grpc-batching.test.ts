@@ -102,7 +102,17 @@ test('the gRPC deadline becomes the batcher deadline: DEADLINE_EXCEEDED while qu
   gate.open();
   // the server counts a call once it has finished with it, which can be just after the client sees the status
   const counted = /tbgan_requests_total\{protocol="grpc",route="generate",code="DEADLINE_EXCEEDED"\} 2/;
-  await until(async () => counted.test((await request(url).get('/metrics')).text));
+  let seen = '';
+  const metrics = async () => {
+    const text = (await request(url).get('/metrics')).text;
+    seen = text.match(/^tbgan_requests_total\{protocol="grpc".*$/gm)?.join('; ') ?? '';
+    return text;
+  };
+  await until(
+    async () => counted.test(await metrics()),
+    5000,
+    () => seen,
+  );
 });
 
 test('a cancelled call has its queued faces dropped before they run', async () => {

@@ -44,6 +44,9 @@ export interface GrpcHandlerDeps {
 
 type Route = 'generate' | 'interpolate' | 'model';
 
+/** How far ahead of the server's copy of a client deadline a client's reset still counts as that deadline. */
+const DEADLINE_SLACK_MS = 50;
+
 /** Creates the FaceGenerator service implementation. */
 export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): FaceGeneratorHandlers {
   const { metrics } = deps;
@@ -114,10 +117,12 @@ export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): Fac
     const requested = clientDeadline instanceof Date ? clientDeadline.getTime() : clientDeadline;
     const deadline = Number.isFinite(requested) ? Math.min(requested, limit) : Date.now() + deps.defaultTimeoutMs;
     const controller = new AbortController();
-    // grpc-js also ends a call whose deadline passed: count that as a deadline, not a cancellation
-    // (the batcher reads a TimeoutError reason as DEADLINE_EXCEEDED).
+    // A client whose deadline passes resets the stream, and grpc-js ends a call whose deadline
+    // passed: count both as a deadline, not a cancellation (the batcher reads a TimeoutError reason
+    // as DEADLINE_EXCEEDED). The server's copy of the deadline starts when it parsed the headers, so
+    // it runs a little behind the client's; a reset within DEADLINE_SLACK_MS of it is the deadline.
     const onCancelled = () => {
-      const expired = Date.now() >= deadline;
+      const expired = Date.now() >= deadline - DEADLINE_SLACK_MS;
       const reason = new DOMException(
         expired ? 'deadline exceeded' : 'the client cancelled the call',
         expired ? 'TimeoutError' : 'AbortError',
