@@ -48,11 +48,21 @@ export interface BatcherOptions<I, O> extends Partial<BatcherLimits> {
   hooks?: BatcherHooks;
 }
 
+/** Where one request's time went in the batcher, in `clock.now()` units (ms). */
+export interface TicketTiming {
+  /** From submit to the start of the first batch that held its items. */
+  queueMs: number;
+  /** From that start to the end of the last batch that held its items. */
+  runMs: number;
+}
+
 /** Per-request options of `submit`. */
 export interface SubmitOptions {
   signal?: AbortSignal;
   /** Absolute time in `clock.now()` units (epoch ms by default) after which the request fails. */
   deadline?: number;
+  /** Called once, just before the request resolves, with where its time went. */
+  onTiming?(timing: TicketTiming): void;
 }
 
 /** Throws a RangeError naming every limit out of range. */

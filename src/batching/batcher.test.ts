@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Batcher, createBatcher, estimateRetryAfterMs } from './batcher.js';
-import type { BatcherOptions, BatchInfo, RejectReason, SubmitOptions } from './batcher-options.js';
+import type { BatcherOptions, BatchInfo, RejectReason, SubmitOptions, TicketTiming } from './batcher-options.js';
 import type { Clock } from './clock.js';
 
 /** Lets every queued microtask and promise callback run; never waits on wall-clock time. */
@@ -556,6 +556,86 @@ describe('hooks', () => {
     assert.deepStrictEqual(await batcher.submit(['a1']), ['A1']);
     await settle();
     assert.deepStrictEqual(warnings, ['a batcher hook threw: metrics broke', 'a batcher hook threw: metrics broke']);
+  });
+});
+
+describe('per-request timing', () => {
+  test('reports each request its wait for its first batch and the span of its batches, before it resolves', async () => {
+    const clock = createFakeClock();
+    const h = createHarness({ maxBatchSize: 2, clock });
+    const timings: Record<string, TicketTiming> = {};
+    const a = h.batcher.submit(['a1'], { onTiming: (t) => (timings.a = t) });
+    clock.advance(5); // before the batch starts (in a microtask), so a waited 5 ms for it
+    // b is split: b1 rides in a's batch, b2 in the next one
+    const b = h.batcher.submit(['b1', 'b2'], { onTiming: (t) => (timings.b = t) });
+    await settle();
+    clock.advance(30);
+    h.release(0);
+    assert.deepStrictEqual(await a, ['A1']);
+    assert.deepStrictEqual(timings.a, { queueMs: 5, runMs: 30 });
+    await settle();
+    assert.equal(timings.b, undefined, 'not before the request resolves');
+    clock.advance(20);
+    h.release(1);
+    await b;
+    assert.deepStrictEqual(timings.b, { queueMs: 0, runMs: 50 });
+    const c = h.batcher.submit(['c1'], { onTiming: (t) => (timings.c = t) });
+    const d = h.batcher.submit(['d1', 'd2'], { onTiming: (t) => (timings.d = t) });
+    await settle();
+    clock.advance(10);
+    h.release(2);
+    await settle();
+    clock.advance(7);
+    h.release(3);
+    await Promise.all([c, d]);
+    assert.deepStrictEqual(timings.c, { queueMs: 0, runMs: 10 });
+    assert.deepStrictEqual(timings.d, { queueMs: 0, runMs: 17 }, 'd1 ran with c1, d2 in the next batch');
+  });
+
+  test('a request that waited behind a busy runner reports the wait as queue time', async () => {
+    const clock = createFakeClock();
+    const h = createHarness({ maxBatchSize: 1, clock });
+    const first = h.batcher.submit(['a']);
+    let timing: TicketTiming | undefined;
+    const second = h.batcher.submit(['b'], { onTiming: (t) => (timing = t) });
+    await settle();
+    clock.advance(40);
+    h.release(0);
+    await first;
+    await settle();
+    clock.advance(15);
+    h.release(1);
+    await second;
+    assert.deepStrictEqual(timing, { queueMs: 40, runMs: 15 });
+  });
+
+  test('a throwing onTiming is reported as a warning and the request still resolves', async (t) => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    t.after(() => process.off('warning', onWarning));
+    const batcher = createBatcher<string, string>({ maxDelayMs: 0, run: async (items) => upper(items) });
+    const onTiming = () => {
+      throw new Error('timing broke');
+    };
+    assert.deepStrictEqual(await batcher.submit(['a1'], { onTiming }), ['A1']);
+    await settle();
+    assert.deepStrictEqual(warnings, ['a batcher hook threw: timing broke']);
+  });
+
+  test('a failed or cancelled request gets no timing', async () => {
+    const h = createHarness();
+    let calls = 0;
+    const onTiming = () => calls++;
+    const failing = h.batcher.submit(['x'], { onTiming });
+    await settle();
+    h.fail(0, new Error('engine down'));
+    await assert.rejects(failing, /engine down/);
+    const controller = new AbortController();
+    const cancelled = h.batcher.submit(['y'], { onTiming, signal: controller.signal });
+    controller.abort();
+    await assert.rejects(cancelled, { code: 'CANCELLED' });
+    assert.equal(calls, 0);
   });
 });
 

@@ -80,6 +80,9 @@ interface Ticket<I, O> {
   nextIndex: number;
   doneCount: number;
   enqueuedAtMs: number;
+  /** Start of the first batch that held its items. */
+  startedAtMs?: number;
+  onTiming?: SubmitOptions['onTiming'];
   resolve(outputs: O[]): void;
   reject(error: unknown): void;
   /** Removes the abort listener and clears the deadline timer. */
@@ -117,7 +120,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   let runMsEstimate = INITIAL_RUN_MS_ESTIMATE;
   let runsFinished = 0;
 
-  /** Calls a hook; hooks only observe, so one that throws must not leave a request unsettled. */
+  /** Calls a hook (or a request's onTiming); they only observe, so one that throws must not leave a request unsettled. */
   function notify(call: (h: BatcherHooks) => void): void {
     try {
       call(hooks);
@@ -136,7 +139,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     return Promise.reject(error);
   }
 
-  function submit(items: readonly I[], { signal, deadline }: SubmitOptions = {}): Promise<O[]> {
+  function submit(items: readonly I[], { signal, deadline, onTiming }: SubmitOptions = {}): Promise<O[]> {
     if (state !== 'open') {
       const reason = state === 'draining' ? 'draining' : 'closed';
       return rejectAtAdmission(reason, new UnavailableError(`batcher is ${state}`, 0));
@@ -166,6 +169,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
         nextIndex: 0,
         doneCount: 0,
         enqueuedAtMs: clock.now(),
+        ...(onTiming && { onTiming }),
         resolve,
         reject,
         release() {
@@ -245,6 +249,7 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
 
   async function executeBatch(segments: Segment<I, O>[]): Promise<void> {
     const startedAtMs = clock.now();
+    for (const s of segments) s.ticket.startedAtMs ??= startedAtMs;
     const queueWaitMs = segments.flatMap((s) =>
       new Array<number>(s.end - s.start).fill(startedAtMs - s.ticket.enqueuedAtMs),
     );
@@ -290,6 +295,11 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
         if (ticket.doneCount === ticket.items.length) {
           live.delete(ticket);
           ticket.release();
+          const { onTiming, enqueuedAtMs, startedAtMs = enqueuedAtMs } = ticket;
+          if (onTiming) {
+            const endedAtMs = clock.now();
+            notify(() => onTiming({ queueMs: startedAtMs - enqueuedAtMs, runMs: endedAtMs - startedAtMs }));
+          }
           ticket.resolve(ticket.outputs);
         }
       }

@@ -7,5 +7,6 @@ export {
   type BatchInfo,
   type RejectReason,
   type SubmitOptions,
+  type TicketTiming,
 } from './batcher-options.js';
 export { type Clock, SYSTEM_CLOCK } from './clock.js';

@@ -4,7 +4,7 @@
  * faces go through the one dynamic batcher, and each face's maps are encoded on the encoder pool.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { Batcher } from '../batching/index.js';
+import type { Batcher, TicketTiming } from '../batching/index.js';
 import type { EncodeJob } from '../codecs/index.js';
 import { UnavailableError } from '../errors.js';
 import type { Topology } from '../geometry/index.js';
@@ -38,6 +38,18 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Absolute deadline, epoch ms. */
   deadline?: number;
+  /** Filled in as the call succeeds: where its time went (the adapters send it as Server-Timing). */
+  timing?: CallTiming;
+}
+
+/** Where a call's time went, in milliseconds. */
+export interface CallTiming {
+  /** Waiting for the engine: queued until the first batch holding its faces started. */
+  queueMs?: number;
+  /** Engine runs, from that start to the end of the last batch holding its faces. */
+  inferenceMs?: number;
+  /** Encoding every artifact of every face (in parallel on the encoder pool). */
+  encodeMs?: number;
 }
 
 /** What the face service needs. */
@@ -139,10 +151,20 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
     const mesh = outputs.some((o) => o.output === 'mesh') ? topologies.resolve(topology) : undefined;
     const fetches = new Set(outputs.flatMap(engineOutputsFor));
     const items: FaceItem[] = faces.map((f) => ({ z: f.z, label: f.label, fetches }));
-    const maps = await batcher.submit(items, options);
+    const { timing } = options;
+    const maps = await batcher.submit(items, {
+      ...options,
+      ...(timing && {
+        onTiming: (t: TicketTiming) => {
+          timing.queueMs = t.queueMs;
+          timing.inferenceMs = t.runMs;
+        },
+      }),
+    });
     options.signal?.throwIfAborted();
     metrics.facesGenerated.inc(faces.length);
-    return Promise.all(
+    const encodeStart = performance.now();
+    const results = await Promise.all(
       faces.map(async (face, index) => {
         const metadata = {
           generator: 'tbgan-serve',
@@ -161,6 +183,8 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
         return result;
       }),
     );
+    if (timing) timing.encodeMs = performance.now() - encodeStart;
+    return results;
   }
 
   async function encodeArtifact(

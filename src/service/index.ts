@@ -2,6 +2,7 @@ export {
   ARTIFACT_VERSION,
   type ArtifactParams,
   type CallOptions,
+  type CallTiming,
   createFaceService,
   type Encoder,
   type FaceService,

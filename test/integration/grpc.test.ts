@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { credentials, loadPackageDefinition, Metadata, type ServiceClientConstructor, status } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import request from 'supertest';
+import { parseServerTiming } from '../../src/api/server-timing.js';
 import { decodeNpy } from '../../src/codecs/index.js';
 import type { FaceGeneratorClient } from '../../src/gen/tbgan/v1/FaceGenerator.js';
 import type { GenerateRequest } from '../../src/gen/tbgan/v1/GenerateRequest.js';
@@ -144,13 +145,16 @@ describe('Generate', () => {
     );
   });
 
-  test('without a seed, a random one is drawn; the request id comes back in the headers', async () => {
+  test('without a seed, a random one is drawn; the request id and server timing come back in the headers', async () => {
     const metadata = new Metadata();
     metadata.set('x-request-id', 'abc-123');
     const { messages, headers } = await generate({}, metadata);
     assert.ok(Number.isInteger(messages[0]?.face?.seed));
     assert.equal(messages[0]?.face?.artifacts[0]?.format, 'OUTPUT_FORMAT_PNG');
     assert.deepEqual(headers?.get('x-request-id'), ['abc-123']);
+    const timing = parseServerTiming(String(headers?.get('server-timing')[0]));
+    assert.deepEqual(Object.keys(timing), ['queue', 'inference', 'encode']);
+    assert.ok(Object.values(timing).every((ms) => ms >= 0) && (timing.inference as number) > 0);
   });
 
   test('gRPC and REST faces share batches (visible in the batch-size histogram)', async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import request from 'supertest';
+import { parseServerTiming } from '../../src/api/server-timing.js';
 import { decodeNpy } from '../../src/codecs/index.js';
 import { startTestServer } from '../fakes.js';
 
@@ -80,6 +81,19 @@ describe('generate', () => {
     assert.deepEqual(decodeNpy(bytesOf(shape.data)).shape, [32, 32, 3]);
     assert.equal(decodeNpy(bytesOf(uv.data)).dtype, '<f2');
     assert.deepEqual(body.faces[0].label, [1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  test('says where its time went in Server-Timing: queue, inference, encode', async () => {
+    const res = await generate({ seed: 1, outputs: ['texture', 'normals'] }).expect(200);
+    const timing = parseServerTiming(res.get('server-timing') as string);
+    assert.deepEqual(Object.keys(timing), ['queue', 'inference', 'encode']);
+    assert.ok(Object.values(timing).every((ms) => ms >= 0) && (timing.inference as number) > 0);
+    const artifact = await request(url).get('/v1/faces/5/texture.png').expect(200);
+    assert.deepEqual(Object.keys(parseServerTiming(artifact.get('server-timing') as string)), [
+      'queue',
+      'inference',
+      'encode',
+    ]);
   });
 
   test('is deterministic: the same request gives the same bytes', async () => {

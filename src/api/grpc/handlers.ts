@@ -9,6 +9,7 @@ import type { FaceGeneratorHandlers } from '../../gen/tbgan/v1/FaceGenerator.js'
 import type { GenerateResponse } from '../../gen/tbgan/v1/GenerateResponse.js';
 import type { Logger, Metrics } from '../../observability/index.js';
 import type { CallOptions, FaceResult, FaceService } from '../../service/index.js';
+import { formatServerTiming } from '../server-timing.js';
 import { toFaceMessage, toModelMessage } from './encode.js';
 import { parseGenerateRequest, parseInterpolateRequest } from './parse.js';
 import { toGrpcStatus } from './status.js';
@@ -96,6 +97,7 @@ export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): Fac
         async (headers) => {
           const options = callOptions(call);
           const faces = await run(call.request, options);
+          headers.set('server-timing', formatServerTiming(options.timing ?? {}));
           call.sendMetadata(headers);
           // One face in flight at a time: each write waits until HTTP/2 flow control took it, so a
           // slow client holds one serialized face here, not the whole stream, and a cancelled call
@@ -131,7 +133,7 @@ export function createHandlers(service: FaceService, deps: GrpcHandlerDeps): Fac
     };
     if (call.cancelled) onCancelled();
     else call.once('cancelled', onCancelled);
-    return { signal: controller.signal, deadline };
+    return { signal: controller.signal, deadline, timing: {} };
   }
 
   return {

@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { ServiceError } from '../../errors.js';
 import type { Logger, Metrics } from '../../observability/index.js';
 import type { CallOptions, FaceService } from '../../service/index.js';
+import { formatServerTiming } from '../server-timing.js';
 import { sendArtifact } from './artifacts.js';
 import { errorHandler, sendProblem } from './problems.js';
 import { sendFaces } from './responses.js';
@@ -91,13 +92,17 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
 
   app.post('/v1/faces\\:generate', route('generate'), requireJson, json, async (req, res) => {
     const { request, timeoutMs } = parseGenerateBody(req.body);
-    const faces = await service.generate(request, callOptions(req, res, timeoutMs));
+    const options = callOptions(req, res, timeoutMs);
+    const faces = await service.generate(request, options);
+    res.setHeader('Server-Timing', formatServerTiming(options.timing ?? {}));
     await sendFaces(req, res, service, faces);
   });
 
   app.post('/v1/faces\\:interpolate', route('interpolate'), requireJson, json, async (req, res) => {
     const { request, timeoutMs } = parseInterpolateBody(req.body);
-    const faces = await service.interpolate(request, callOptions(req, res, timeoutMs));
+    const options = callOptions(req, res, timeoutMs);
+    const faces = await service.interpolate(request, options);
+    res.setHeader('Server-Timing', formatServerTiming(options.timing ?? {}));
     await sendFaces(req, res, service, faces);
   });
 
@@ -135,7 +140,7 @@ export function createHttpApp(service: FaceService, deps: HttpAppDeps): express.
     res.on('close', () => {
       if (!res.writableFinished) controller.abort(new DOMException('the client closed the connection', 'AbortError'));
     });
-    return { signal: controller.signal, deadline: Date.now() + timeoutMs };
+    return { signal: controller.signal, deadline: Date.now() + timeoutMs, timing: {} };
   }
 
   return app;

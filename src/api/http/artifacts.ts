@@ -7,6 +7,7 @@
 import type { Request, Response } from 'express';
 import { ServiceError } from '../../errors.js';
 import type { ArtifactParams, CallOptions, FaceService, OutputFormat, OutputRequest } from '../../service/index.js';
+import { formatServerTiming } from '../server-timing.js';
 import { isOutputKind, parseExpressionQuery, parseNumberQuery } from './schemas.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -88,9 +89,11 @@ export async function sendArtifact(
     res.status(304).end();
     return;
   }
-  const [face] = await service.generate({ count: 1, source: { seed }, outputs: [output], ...query }, callOptions());
+  const options = callOptions();
+  const [face] = await service.generate({ count: 1, source: { seed }, outputs: [output], ...query }, options);
   const artifact = face?.artifacts[0];
   if (!artifact) throw new Error('generate returned no artifact');
+  res.setHeader('Server-Timing', formatServerTiming(options.timing ?? {}));
   if (output.output === 'mesh')
     res.setHeader('Content-Disposition', `inline; filename="${seed}.${artifact.extension}"`);
   res
