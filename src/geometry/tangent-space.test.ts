@@ -75,7 +75,7 @@ test("on the MediaPipe face a viewer shading with the file's TBN gets the object
   };
   let worst = 1;
   let count = 0;
-  rasterizeUvTriangles(face.uvs, face.indices, r, (texel, tri, w0, w1, w2) => {
+  rasterizeUvTriangles(face.uvs, face.indices, r, (texel, tri, [w0 = 0, w1 = 0, w2 = 0]) => {
     const corners = [0, 1, 2].map((i) => frameOf(face.indices[3 * tri + i] as number));
     const [t, b, n] = [0, 1, 2].map((k) =>
       unit(

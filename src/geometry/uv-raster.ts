@@ -5,21 +5,34 @@
  */
 import { assertResolution, assertTopology, type Topology } from './topology.js';
 
-/** Called for each covered texel with the triangle's barycentric weights at the texel centre. */
-export type TexelVisitor = (texel: number, triangle: number, w0: number, w1: number, w2: number) => void;
+/**
+ * Called for each covered texel with the triangle's barycentric weights at the texel centre in
+ * `weights` [w0, w1, w2]: one scratch array for the whole pass, valid during the call. (Weights as
+ * three number arguments cost a heap number each per call wherever the visitor is not inlined.)
+ */
+export type TexelVisitor = (texel: number, triangle: number, weights: Float64Array) => void;
 
 /** Shared edges are inclusive so no texel between two triangles is missed (the later triangle wins). */
 const EDGE_EPSILON = 1e-7;
 
-/** Visits every texel centre inside a triangle; `texel` is row * R + col. Degenerate triangles are skipped. */
+/**
+ * Visits every texel centre inside a triangle; `texel` is row * R + col. Degenerate triangles are
+ * skipped. A texel on a shared edge or vertex is visited once per triangle (six times at the vertices
+ * of a dense grid), in triangle order, or last triangle first with `reverse`: a caller that wants
+ * "the later triangle wins" can then keep the first visit and skip the rest.
+ */
 export function rasterizeUvTriangles(
   uvs: Float32Array,
   indices: Uint32Array,
   resolutionPx: number,
   visit: TexelVisitor,
+  { reverse = false }: { reverse?: boolean } = {},
 ): void {
   const r = resolutionPx;
-  for (let t = 0; t < indices.length / 3; t++) {
+  const triangles = indices.length / 3;
+  const weights = new Float64Array(3);
+  for (let i = 0; i < triangles; i++) {
+    const t = reverse ? triangles - 1 - i : i;
     const a = indices[3 * t] as number;
     const b = indices[3 * t + 1] as number;
     const c = indices[3 * t + 2] as number;
@@ -41,7 +54,12 @@ export function rasterizeUvTriangles(
         const w1 = ((col - x0) * (y2 - y0) - (x2 - x0) * (row - y0)) / area;
         const w2 = ((x1 - x0) * (row - y0) - (col - x0) * (y1 - y0)) / area;
         const w0 = 1 - w1 - w2;
-        if (w0 >= -EDGE_EPSILON && w1 >= -EDGE_EPSILON && w2 >= -EDGE_EPSILON) visit(row * r + col, t, w0, w1, w2);
+        if (w0 >= -EDGE_EPSILON && w1 >= -EDGE_EPSILON && w2 >= -EDGE_EPSILON) {
+          weights[0] = w0;
+          weights[1] = w1;
+          weights[2] = w2;
+          visit(row * r + col, t, weights);
+        }
       }
     }
   }
@@ -79,7 +97,10 @@ export function bakeUvMap(
   }
   const map = new Float32Array(resolutionPx * resolutionPx * channels).fill(background);
   const { indices } = topology;
-  rasterizeUvTriangles(topology.uvs, indices, resolutionPx, (texel, t, w0, w1, w2) => {
+  rasterizeUvTriangles(topology.uvs, indices, resolutionPx, (texel, t, weights) => {
+    const w0 = weights[0] as number;
+    const w1 = weights[1] as number;
+    const w2 = weights[2] as number;
     const a = (indices[3 * t] as number) * channels;
     const b = (indices[3 * t + 1] as number) * channels;
     const c = (indices[3 * t + 2] as number) * channels;
