@@ -26,6 +26,8 @@
  *   when the whole engine is down, a failed batch of k tickets costs k more runs. Considered and
  *   rejected: failing the whole batch (one bad request fails strangers) and bisecting (fewer runs,
  *   but more code for a case that should be rare).
+ * - Timing: a request may ask for its own `onTiming` (queue wait until its first batch, then the span
+ *   to the end of its last), called once before it resolves: the adapters' Server-Timing.
  * - Drain (A.5) stops admission (UNAVAILABLE, retryAfterMs 0: another replica can take it) and
  *   resolves true once every accepted ticket has settled, or false at `timeoutMs` with work left;
  *   `close()` then rejects what is left with UNAVAILABLE and waits for the runs still in flight.
