@@ -153,7 +153,8 @@ export function createFaceService(deps: FaceServiceDeps): FaceService {
     const items: FaceItem[] = faces.map((f) => ({ z: f.z, label: f.label, fetches }));
     const { timing } = options;
     const maps = await batcher.submit(items, {
-      ...options,
+      ...(options.signal && { signal: options.signal }),
+      ...(options.deadline !== undefined && { deadline: options.deadline }),
       ...(timing && {
         onTiming: (t: TicketTiming) => {
           timing.queueMs = t.queueMs;

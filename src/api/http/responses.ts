@@ -73,8 +73,9 @@ export async function sendFaces(req: Request, res: Response, service: FaceServic
   res.type('application/json').send(jsonWithBase64(body, payloads));
 }
 
-/** The empty `data` field as JSON.stringify writes it. */
-const EMPTY_DATA = '"data":""';
+/** A `data` field up to its value's first character, and the whole field when empty, as JSON.stringify writes them. */
+const DATA_OPEN = '"data":"';
+const EMPTY_DATA = `${DATA_OPEN}"`;
 
 /**
  * `body` as JSON text, with the i-th `"data":""` holding payloads[i] in base64: the bytes
@@ -93,7 +94,7 @@ export function jsonWithBase64(body: unknown, payloads: readonly Uint8Array[]): 
   const out = Buffer.allocUnsafe(size);
   let at = out.write(parts[0] as string);
   encoded.forEach((b64, i) => {
-    at += out.write('"data":"', at, 'latin1');
+    at += out.write(DATA_OPEN, at, 'latin1');
     at += out.write(b64, at, 'latin1');
     at += out.write('"', at, 'latin1');
     at += out.write(parts[i + 1] as string, at);
